@@ -1,0 +1,479 @@
+/*-------------------------------------------------------------------------
+ *
+ * binlog.h
+ *	  Decoding of MySQL and MariaDB binary log events from raw bytes.
+ *
+ * This layer knows the binlog format and nothing else: it includes no
+ * PostgreSQL and no MySQL client headers, does no I/O except reading a
+ * binlog file from disk, and never allocates behind the caller's back
+ * except where a function says it returns malloc'd memory.  That keeps it
+ * usable from the producer thread, from the applier, from unit tests and
+ * from a fuzzer alike.
+ *
+ * Errors are reported as a false return value plus a message written into
+ * a caller-supplied BinlogError; nothing here aborts or longjmps.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MYSQL_REPLICA_BINLOG_H
+#define MYSQL_REPLICA_BINLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Event type codes, as numbered by MySQL and MariaDB. */
+typedef enum BinlogEventType
+{
+	BINLOG_UNKNOWN_EVENT = 0,
+	BINLOG_START_EVENT_V3 = 1,
+	BINLOG_QUERY_EVENT = 2,
+	BINLOG_STOP_EVENT = 3,
+	BINLOG_ROTATE_EVENT = 4,
+	BINLOG_INTVAR_EVENT = 5,
+	BINLOG_RAND_EVENT = 13,
+	BINLOG_USER_VAR_EVENT = 14,
+	BINLOG_FORMAT_DESCRIPTION_EVENT = 15,
+	BINLOG_XID_EVENT = 16,
+	BINLOG_BEGIN_LOAD_QUERY_EVENT = 17,
+	BINLOG_EXECUTE_LOAD_QUERY_EVENT = 18,
+	BINLOG_TABLE_MAP_EVENT = 19,
+	BINLOG_WRITE_ROWS_EVENT_V1 = 23,
+	BINLOG_UPDATE_ROWS_EVENT_V1 = 24,
+	BINLOG_DELETE_ROWS_EVENT_V1 = 25,
+	BINLOG_INCIDENT_EVENT = 26,
+	BINLOG_HEARTBEAT_EVENT = 27,
+	BINLOG_IGNORABLE_EVENT = 28,
+	BINLOG_ROWS_QUERY_EVENT = 29,
+	BINLOG_WRITE_ROWS_EVENT = 30,
+	BINLOG_UPDATE_ROWS_EVENT = 31,
+	BINLOG_DELETE_ROWS_EVENT = 32,
+	BINLOG_GTID_EVENT = 33,
+	BINLOG_ANONYMOUS_GTID_EVENT = 34,
+	BINLOG_PREVIOUS_GTIDS_EVENT = 35,
+	BINLOG_TRANSACTION_CONTEXT_EVENT = 36,
+	BINLOG_VIEW_CHANGE_EVENT = 37,
+	BINLOG_XA_PREPARE_EVENT = 38,
+	BINLOG_PARTIAL_UPDATE_ROWS_EVENT = 39,
+	BINLOG_TRANSACTION_PAYLOAD_EVENT = 40,
+	BINLOG_HEARTBEAT_EVENT_V2 = 41,
+	BINLOG_GTID_TAGGED_EVENT = 42,
+	/* MariaDB's own event types */
+	BINLOG_MARIADB_ANNOTATE_ROWS_EVENT = 160,
+	BINLOG_MARIADB_BINLOG_CHECKPOINT_EVENT = 161,
+	BINLOG_MARIADB_GTID_EVENT = 162,
+	BINLOG_MARIADB_GTID_LIST_EVENT = 163,
+	BINLOG_MARIADB_START_ENCRYPTION_EVENT = 164,
+	BINLOG_MARIADB_QUERY_COMPRESSED_EVENT = 165,
+	BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT_V1 = 166,
+	BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT_V1 = 167,
+	BINLOG_MARIADB_DELETE_ROWS_COMPRESSED_EVENT_V1 = 168,
+	BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT = 169,
+	BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT = 170,
+	BINLOG_MARIADB_DELETE_ROWS_COMPRESSED_EVENT = 171
+} BinlogEventType;
+
+/* Column type codes of a table map event (enum_field_types). */
+typedef enum BinlogColumnType
+{
+	BINLOG_TYPE_DECIMAL = 0,
+	BINLOG_TYPE_TINY = 1,
+	BINLOG_TYPE_SHORT = 2,
+	BINLOG_TYPE_LONG = 3,
+	BINLOG_TYPE_FLOAT = 4,
+	BINLOG_TYPE_DOUBLE = 5,
+	BINLOG_TYPE_NULL = 6,
+	BINLOG_TYPE_TIMESTAMP = 7,
+	BINLOG_TYPE_LONGLONG = 8,
+	BINLOG_TYPE_INT24 = 9,
+	BINLOG_TYPE_DATE = 10,
+	BINLOG_TYPE_TIME = 11,
+	BINLOG_TYPE_DATETIME = 12,
+	BINLOG_TYPE_YEAR = 13,
+	BINLOG_TYPE_NEWDATE = 14,
+	BINLOG_TYPE_VARCHAR = 15,
+	BINLOG_TYPE_BIT = 16,
+	BINLOG_TYPE_TIMESTAMP2 = 17,
+	BINLOG_TYPE_DATETIME2 = 18,
+	BINLOG_TYPE_TIME2 = 19,
+	BINLOG_TYPE_TYPED_ARRAY = 20,
+	BINLOG_TYPE_VECTOR = 242,
+	BINLOG_TYPE_INVALID = 243,
+	BINLOG_TYPE_BOOL = 244,
+	BINLOG_TYPE_JSON = 245,
+	BINLOG_TYPE_NEWDECIMAL = 246,
+	BINLOG_TYPE_ENUM = 247,
+	BINLOG_TYPE_SET = 248,
+	BINLOG_TYPE_TINY_BLOB = 249,
+	BINLOG_TYPE_MEDIUM_BLOB = 250,
+	BINLOG_TYPE_LONG_BLOB = 251,
+	BINLOG_TYPE_BLOB = 252,
+	BINLOG_TYPE_VAR_STRING = 253,
+	BINLOG_TYPE_STRING = 254,
+	BINLOG_TYPE_GEOMETRY = 255
+} BinlogColumnType;
+
+/* Checksum algorithm announced by the format description event. */
+typedef enum BinlogChecksumAlg
+{
+	BINLOG_CHECKSUM_OFF = 0,
+	BINLOG_CHECKSUM_CRC32 = 1,
+	BINLOG_CHECKSUM_UNDEFINED = 255
+} BinlogChecksumAlg;
+
+/* Common header flag: the event was made up by the server for the dump. */
+#define BINLOG_EVENT_ARTIFICIAL_F	0x0020
+
+/* Rows event flag: last rows event of a statement. */
+#define BINLOG_ROWS_STMT_END_F		0x0001
+
+/* MariaDB GTID event flags (flags2). */
+#define BINLOG_MARIADB_GTID_STANDALONE	0x01
+#define BINLOG_MARIADB_GTID_GROUP_COMMIT_ID 0x02
+#define BINLOG_MARIADB_GTID_TRANSACTIONAL 0x04
+
+#define BINLOG_HEADER_LEN		19		/* common header of binlog v4 */
+#define BINLOG_CHECKSUM_LEN		4
+#define BINLOG_MAGIC_LEN		4		/* "\xfe" "bin" at the start of a file */
+#define BINLOG_MAX_FILE_NAME	512
+
+typedef struct BinlogError
+{
+	char		message[512];
+} BinlogError;
+
+/* The 19-byte header that starts every event. */
+typedef struct BinlogEventHeader
+{
+	uint32_t	timestamp;		/* seconds since the Unix epoch */
+	uint8_t		type;			/* BinlogEventType */
+	uint32_t	server_id;
+	uint32_t	event_size;		/* header + body + checksum */
+	uint32_t	log_pos;		/* end of this event in its file; 0 if
+								 * artificial */
+	uint16_t	flags;
+} BinlogEventHeader;
+
+/*
+ * What a format description event says about the events that follow it:
+ * the header and post-header lengths and the checksum algorithm.  Before
+ * the first format description event is seen, binlog_format_init gives
+ * the binlog v4 defaults.
+ */
+typedef struct BinlogFormat
+{
+	uint16_t	binlog_version;
+	char		server_version[51];
+	bool		is_mariadb;		/* server_version mentions MariaDB */
+	uint8_t		header_len;
+	int			n_post_header_len;
+	uint8_t		post_header_len[256];	/* indexed by event type - 1 */
+	BinlogChecksumAlg checksum_alg;
+} BinlogFormat;
+
+/*
+ * One event, framed: the header plus the body without the checksum.
+ * "body" points into the caller's buffer.
+ */
+typedef struct BinlogEvent
+{
+	BinlogEventHeader header;
+	const uint8_t *data;		/* the whole event, header included */
+	const uint8_t *body;		/* after the common header */
+	size_t		body_len;		/* excluding the checksum, if any */
+} BinlogEvent;
+
+typedef struct BinlogRotate
+{
+	uint64_t	position;
+	char		file[BINLOG_MAX_FILE_NAME];
+} BinlogRotate;
+
+/* A QUERY event; the strings point into the event and are not terminated. */
+typedef struct BinlogQuery
+{
+	uint32_t	thread_id;
+	uint32_t	exec_time;
+	uint16_t	error_code;
+	const char *db;
+	size_t		db_len;
+	const char *query;
+	size_t		query_len;
+} BinlogQuery;
+
+/* A GTID event of either flavor. */
+typedef struct BinlogGtid
+{
+	bool		is_mariadb;
+	/* MariaDB: domain-server-sequence */
+	uint32_t	domain_id;
+	uint32_t	server_id;		/* from the event header */
+	uint64_t	seq_no;
+	uint8_t		flags2;
+	bool		standalone;		/* MariaDB: no BEGIN/COMMIT follows (DDL) */
+	/* MySQL: source UUID and transaction number */
+	uint8_t		uuid[16];
+	int64_t		gno;
+	bool		anonymous;
+} BinlogGtid;
+
+/*
+ * A table map event, decoded.  Allocated by binlog_decode_table_map as one
+ * malloc'd block; release it with free().  Arrays have ncols entries.
+ */
+typedef struct BinlogTableMap
+{
+	uint64_t	table_id;
+	uint16_t	flags;
+	char	   *db;
+	char	   *table;
+	int			ncols;
+	uint8_t    *types;			/* BinlogColumnType as written in the event */
+	uint16_t   *meta;			/* per-type metadata, see binlog_column_meta */
+	bool	   *nullable;
+
+	/* optional metadata; NULL/false when the source did not send it */
+	bool		has_signedness;
+	bool	   *is_unsigned;	/* numeric columns only */
+	int		   *collation;		/* character columns: MySQL collation id,
+								 * -1 when unknown */
+	char	  **column_names;	/* binlog_row_metadata=FULL */
+	int		   *enum_count;		/* ENUM/SET columns: number of names */
+	char	 ***enum_names;		/* ENUM/SET columns: the names */
+	int			n_primary_key;
+	int		   *primary_key;	/* column indexes of the primary key */
+	uint8_t    *real_types;		/* type after resolving STRING's real type
+								 * (ENUM, SET, STRING) */
+
+	/* added by the decoder; NULL when the source did not send them */
+	bool	   *visible;		/* COLUMN_VISIBILITY: false for invisible
+								 * columns */
+	int		   *geometry_type;	/* GEOMETRY columns: GEOMETRY_TYPE value,
+								 * -1 for other columns */
+	int		   *primary_key_prefix;	/* per primary_key entry: key prefix
+										 * length, 0 for the whole column */
+} BinlogTableMap;
+
+typedef enum BinlogRowsKind
+{
+	BINLOG_ROWS_INSERT,
+	BINLOG_ROWS_UPDATE,
+	BINLOG_ROWS_DELETE
+} BinlogRowsKind;
+
+/* A rows event before its rows are decoded; pointers into the event. */
+typedef struct BinlogRowsEvent
+{
+	BinlogRowsKind kind;
+	uint64_t	table_id;
+	uint16_t	flags;
+	int			ncols;
+	const uint8_t *columns_before;	/* bitmap: columns in the before image
+									 * (or the only image of INSERT) */
+	const uint8_t *columns_after;	/* bitmap: columns in the after image
+									 * (UPDATE only, else NULL) */
+	const uint8_t *rows;		/* first row image */
+	size_t		rows_len;
+} BinlogRowsEvent;
+
+/* The kind of a decoded cell. */
+typedef enum BinlogValueKind
+{
+	BINLOG_VALUE_ABSENT,		/* column not in this row image */
+	BINLOG_VALUE_NULL,
+	BINLOG_VALUE_INT,			/* signed integer, in .i */
+	BINLOG_VALUE_UINT,			/* unsigned integer, in .u */
+	BINLOG_VALUE_FLOAT,			/* FLOAT, in .d */
+	BINLOG_VALUE_DOUBLE,		/* DOUBLE, in .d */
+	BINLOG_VALUE_DECIMAL,		/* DECIMAL as text, in .decimal */
+	BINLOG_VALUE_STRING,		/* character data, in .str with collation */
+	BINLOG_VALUE_BYTES,			/* BINARY/VARBINARY/BLOB, in .str */
+	BINLOG_VALUE_DATE,			/* in .tm (year, month, day) */
+	BINLOG_VALUE_TIME,			/* in .tm (negative, hour, minute, second,
+								 * usec); hour may exceed 23 */
+	BINLOG_VALUE_DATETIME,		/* in .tm, all fields but negative */
+	BINLOG_VALUE_TIMESTAMP,		/* UTC, in .ts */
+	BINLOG_VALUE_YEAR,			/* in .i; 0 is the zero year */
+	BINLOG_VALUE_BIT,			/* in .u, plus .str for the raw bytes */
+	BINLOG_VALUE_ENUM,			/* 1-based index in .u, 0 is the empty
+								 * value */
+	BINLOG_VALUE_SET,			/* bitmask in .u */
+	BINLOG_VALUE_JSON,			/* raw bytes in .str (MySQL binary JSON, or
+								 * text from MariaDB) */
+	BINLOG_VALUE_GEOMETRY,		/* raw bytes in .str: 4-byte SRID + WKB */
+	BINLOG_VALUE_VECTOR			/* raw bytes in .str: float32 LE array */
+} BinlogValueKind;
+
+typedef struct BinlogTime
+{
+	bool		negative;
+	int			year;
+	int			month;
+	int			day;
+	int			hour;
+	int			minute;
+	int			second;
+	int			usec;
+	int			fsp;			/* fractional second precision, 0..6 */
+} BinlogTime;
+
+typedef struct BinlogValue
+{
+	BinlogValueKind kind;
+	uint8_t		column_type;	/* real BinlogColumnType of the column */
+	union
+	{
+		int64_t		i;
+		uint64_t	u;
+		double		d;
+		BinlogTime	tm;
+		struct
+		{
+			int64_t		sec;
+			int			usec;
+			int			fsp;
+		}			ts;
+	};
+	struct
+	{
+		const uint8_t *ptr;		/* points into the event */
+		size_t		len;
+		int			collation;	/* MySQL collation id, -1 unknown, 63 is
+								 * binary */
+	}			str;
+	char		decimal[72];	/* sign, 65 digits, point, NUL */
+} BinlogValue;
+
+/* Cursor over the row images of a rows event. */
+typedef struct BinlogRowsCursor
+{
+	const BinlogRowsEvent *event;
+	const BinlogTableMap *map;
+	size_t		offset;			/* into event->rows */
+} BinlogRowsCursor;
+
+/* ---- framing and format ---- */
+extern void binlog_format_init(BinlogFormat *fmt, BinlogChecksumAlg alg);
+extern bool binlog_read_header(const uint8_t *buf, size_t len,
+							   BinlogEventHeader *hdr, BinlogError *err);
+extern bool binlog_frame_event(const BinlogFormat *fmt, const uint8_t *buf,
+							   size_t len, bool verify_checksum,
+							   BinlogEvent *ev, BinlogError *err);
+extern bool binlog_decode_format_description(const BinlogEvent *ev,
+											 BinlogFormat *fmt,
+											 BinlogError *err);
+extern uint32_t binlog_crc32(uint32_t crc, const uint8_t *buf, size_t len);
+extern const char *binlog_event_type_name(int type);
+extern const char *binlog_column_type_name(int type);
+
+/*
+ * binlog_column_meta: the per-column metadata of a table map, as kept in
+ * BinlogTableMap.meta, is
+ *	FLOAT, DOUBLE			pack length (4 or 8)
+ *	BLOB family, JSON,		number of bytes of the length prefix (1..4)
+ *	GEOMETRY, VECTOR
+ *	TIMESTAMP2, DATETIME2,	fractional second precision (0..6)
+ *	TIME2
+ *	VARCHAR, VAR_STRING		maximum length in bytes
+ *	BIT						(bytes << 8) | bits, i.e. length / 8 and
+ *							length % 8
+ *	NEWDECIMAL				(precision << 8) | scale
+ *	STRING, ENUM, SET		(real type << 8) | length, as in the event
+ *							(long CHAR borrows bits 0x30 of the real type)
+ *	other types				0
+ * binlog_column_meta_length gives the number of metadata bytes a column
+ * type has in the event, or -1 for a type the decoder does not know.
+ */
+extern int	binlog_column_meta_length(int type);
+
+/* ---- individual events ---- */
+extern bool binlog_decode_rotate(const BinlogFormat *fmt,
+								 const BinlogEvent *ev, BinlogRotate *rot,
+								 BinlogError *err);
+extern bool binlog_decode_query(const BinlogFormat *fmt, const BinlogEvent *ev,
+								BinlogQuery *q, BinlogError *err);
+extern bool binlog_decode_xid(const BinlogFormat *fmt, const BinlogEvent *ev,
+							  uint64_t *xid, BinlogError *err);
+extern bool binlog_decode_gtid(const BinlogFormat *fmt, const BinlogEvent *ev,
+							   BinlogGtid *gtid, BinlogError *err);
+extern BinlogTableMap *binlog_decode_table_map(const BinlogFormat *fmt,
+											   const BinlogEvent *ev,
+											   BinlogError *err);
+extern bool binlog_decode_rows_header(const BinlogFormat *fmt,
+									  const BinlogEvent *ev,
+									  BinlogRowsEvent *rows,
+									  BinlogError *err);
+
+/* ---- row images ---- */
+extern void binlog_rows_cursor_init(BinlogRowsCursor *cur,
+									const BinlogRowsEvent *rows,
+									const BinlogTableMap *map);
+
+/*
+ * Decode the next row of a rows event.  values_before and values_after are
+ * arrays of map->ncols entries filled by the call; for INSERT and DELETE
+ * only values_before is used (it receives the only image), for UPDATE both.
+ * Returns false at the end of the rows (err->message empty) or on error
+ * (err->message set).
+ */
+extern bool binlog_rows_next(BinlogRowsCursor *cur, BinlogValue *values_before,
+							 BinlogValue *values_after, BinlogError *err);
+
+/*
+ * Decode a single cell of a column with the given table map type and
+ * metadata (plus signedness and collation from optional metadata), as
+ * binlog_rows_next does for each cell; *consumed receives its size.  For
+ * tests, tools and fuzzers.
+ */
+extern bool binlog_decode_cell(int type, uint16_t meta, bool is_unsigned,
+							   int collation, const uint8_t *buf, size_t len,
+							   BinlogValue *value, size_t *consumed,
+							   BinlogError *err);
+
+/*
+ * Format a non-string value as text in the syntax PostgreSQL's input
+ * functions accept: integers in decimal, FLOAT with 9 and DOUBLE with 17
+ * significant digits, DECIMAL as is, DATE as YYYY-MM-DD, TIME as
+ * [-]HH:MM:SS[.ffffff] (HH may exceed 23), DATETIME as
+ * YYYY-MM-DD HH:MM:SS[.ffffff], TIMESTAMP as the same in UTC followed by
+ * "+00", YEAR as four digits, BIT/ENUM/SET as their integer.  Returns false
+ * for kinds that have no text form of their own (strings, bytes, JSON,
+ * geometry, vectors, NULL, absent).  *zero_date is set when a DATE or
+ * DATETIME has a zero year, month or day, which PostgreSQL cannot hold.
+ */
+extern bool binlog_value_to_text(const BinlogValue *value, char *buf,
+								 size_t buflen, bool *zero_date);
+
+/* ---- binlog files on disk ---- */
+typedef struct BinlogFileReader
+{
+	void	   *fp;				/* FILE * */
+	char		path[1024];
+	uint64_t	offset;			/* file offset of the next event */
+	uint8_t    *buf;			/* malloc'd; holds the current event */
+	size_t		bufsize;
+	BinlogFormat format;		/* from the file's format description */
+} BinlogFileReader;
+
+/* Open a file and check its magic; false with err set on failure. */
+extern bool binlog_file_open(BinlogFileReader *reader, const char *path,
+							 BinlogError *err);
+
+/*
+ * Read and frame the next event (verifying its checksum when the format
+ * has one); the event stays valid until the next call.  A format
+ * description event updates reader->format.  Returns 1 for an event, 0 at
+ * a clean end of file, -1 on error with err naming the file offset.
+ */
+extern int	binlog_file_next(BinlogFileReader *reader, BinlogEvent *ev,
+							 BinlogError *err);
+extern void binlog_file_close(BinlogFileReader *reader);
+
+/* Is the column i present in the bitmap? */
+static inline bool
+binlog_bitmap_is_set(const uint8_t *bitmap, int i)
+{
+	return (bitmap[i / 8] >> (i % 8)) & 1;
+}
+
+#endif							/* MYSQL_REPLICA_BINLOG_H */
