@@ -1,0 +1,199 @@
+-- mysql_replica: replicate MySQL and MariaDB sources into PostgreSQL.
+--
+-- The configuration of each channel and its position in the source's
+-- binlog are tables of this schema.  The position is written by the
+-- worker in the same transaction as the rows it applies, which is what
+-- makes replication exactly-once across crashes.
+
+\echo Use "CREATE EXTENSION mysql_replica" to load this file. \quit
+
+CREATE FUNCTION mysql_replica._check_installation() RETURNS void
+	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'mysql_replica_check_installation';
+SELECT mysql_replica._check_installation();
+REVOKE ALL ON FUNCTION mysql_replica._check_installation() FROM PUBLIC;
+
+-- One row per channel: where its source is and how to reach it.  Holds the
+-- password, so no one but superusers may read it.
+CREATE TABLE mysql_replica.channels (
+	channel				text PRIMARY KEY
+						CHECK (channel <> '' AND octet_length(channel) < 64),
+	host				text,
+	port				integer NOT NULL DEFAULT 3306
+						CHECK (port BETWEEN 1 AND 65535),
+	username			text,
+	password			text,
+	server_id			bigint
+						CHECK (server_id BETWEEN 1 AND 4294967295),
+	connect_retry		integer NOT NULL DEFAULT 60
+						CHECK (connect_retry BETWEEN 1 AND 31536000),
+	retry_count			bigint NOT NULL DEFAULT 86400
+						CHECK (retry_count >= 0),
+	heartbeat_period	double precision NOT NULL DEFAULT 30
+						CHECK (heartbeat_period BETWEEN 0 AND 4294967),
+	ssl_mode			text NOT NULL DEFAULT 'preferred'
+						CHECK (ssl_mode IN ('disabled', 'preferred', 'required',
+											'verify_ca', 'verify_identity')),
+	enabled				boolean NOT NULL DEFAULT false
+);
+REVOKE ALL ON mysql_replica.channels FROM PUBLIC;
+
+-- Where each channel is in its source's binlog: the end of the last
+-- transaction applied.  NULL log_file means "start at the source's current
+-- end of binlog".
+CREATE TABLE mysql_replica.channel_position (
+	channel				text PRIMARY KEY
+						REFERENCES mysql_replica.channels ON DELETE CASCADE,
+	log_file			text,
+	log_pos				bigint CHECK (log_pos >= 4),
+	gtid_executed		text NOT NULL DEFAULT '',
+	applied_at			timestamptz
+);
+REVOKE ALL ON mysql_replica.channel_position FROM PUBLIC;
+
+SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channels', '');
+SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channel_position', '');
+
+CREATE FUNCTION mysql_replica._check_stopped(channel text) RETURNS void
+	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'mysql_replica_check_stopped';
+
+-- CHANGE REPLICATION SOURCE TO: set what is given, keep the rest.
+CREATE FUNCTION mysql_replica.change_source(
+	host				text DEFAULT NULL,
+	port				integer DEFAULT NULL,
+	username			text DEFAULT NULL,
+	password			text DEFAULT NULL,
+	server_id			bigint DEFAULT NULL,
+	connect_retry		integer DEFAULT NULL,
+	retry_count			bigint DEFAULT NULL,
+	heartbeat_period	double precision DEFAULT NULL,
+	log_file			text DEFAULT NULL,
+	log_pos				bigint DEFAULT NULL,
+	ssl_mode			text DEFAULT NULL,
+	channel				text DEFAULT 'default')
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	old		mysql_replica.channels;
+BEGIN
+	IF change_source.channel IS NULL THEN
+		RAISE EXCEPTION 'channel name must not be null';
+	END IF;
+	IF change_source.log_pos IS NOT NULL AND change_source.log_pos < 4 THEN
+		RAISE EXCEPTION 'invalid binlog position %', change_source.log_pos
+			USING HINT = 'A binlog position is 4 or more: the first event of a file starts at offset 4.';
+	END IF;
+	PERFORM mysql_replica._check_stopped(change_source.channel);
+
+	SELECT * INTO old FROM mysql_replica.channels c
+		WHERE c.channel = change_source.channel FOR UPDATE;
+
+	IF NOT FOUND THEN
+		INSERT INTO mysql_replica.channels (channel)
+			VALUES (change_source.channel);
+		INSERT INTO mysql_replica.channel_position (channel)
+			VALUES (change_source.channel);
+	END IF;
+
+	UPDATE mysql_replica.channels c SET
+		host = coalesce(change_source.host, c.host),
+		port = coalesce(change_source.port, c.port),
+		username = coalesce(change_source.username, c.username),
+		password = coalesce(change_source.password, c.password),
+		server_id = coalesce(change_source.server_id, c.server_id),
+		connect_retry = coalesce(change_source.connect_retry, c.connect_retry),
+		retry_count = coalesce(change_source.retry_count, c.retry_count),
+		heartbeat_period = coalesce(change_source.heartbeat_period, c.heartbeat_period),
+		ssl_mode = coalesce(lower(change_source.ssl_mode), c.ssl_mode)
+	WHERE c.channel = change_source.channel;
+
+	IF change_source.log_file IS NOT NULL OR change_source.log_pos IS NOT NULL THEN
+		-- A position names a place in one file: a new file starts at 4.
+		UPDATE mysql_replica.channel_position p SET
+			log_file = coalesce(change_source.log_file, p.log_file),
+			log_pos = coalesce(change_source.log_pos, 4)
+		WHERE p.channel = change_source.channel;
+		IF (SELECT p.log_file IS NULL FROM mysql_replica.channel_position p
+			WHERE p.channel = change_source.channel) THEN
+			RAISE EXCEPTION 'log_pos needs a log_file'
+				USING HINT = 'Give the binlog file name with log_file.';
+		END IF;
+	ELSIF old.channel IS NOT NULL AND
+		  (old.host IS DISTINCT FROM coalesce(change_source.host, old.host) OR
+		   old.port IS DISTINCT FROM coalesce(change_source.port, old.port)) THEN
+		-- A position means nothing on another server.
+		UPDATE mysql_replica.channel_position p SET
+			log_file = NULL, log_pos = NULL
+		WHERE p.channel = change_source.channel;
+		RAISE NOTICE 'the source of channel "%" changed, its binlog position was reset',
+			change_source.channel
+			USING HINT = 'The channel will start at the new source''s current end of binlog unless log_file and log_pos are given.';
+	END IF;
+END;
+$$;
+
+CREATE FUNCTION mysql_replica.start_replica(channel text DEFAULT 'default')
+	RETURNS void
+	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'mysql_replica_start_replica';
+
+CREATE FUNCTION mysql_replica.stop_replica(channel text DEFAULT 'default')
+	RETURNS void
+	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'mysql_replica_stop_replica';
+
+CREATE FUNCTION mysql_replica.reset_replica(forget_source boolean DEFAULT false,
+											channel text DEFAULT 'default')
+	RETURNS void
+	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'mysql_replica_reset_replica';
+
+CREATE FUNCTION mysql_replica._worker_status(
+	OUT channel text,
+	OUT state text,
+	OUT worker_pid integer,
+	OUT seconds_behind_source bigint,
+	OUT events_received bigint,
+	OUT transactions_applied bigint,
+	OUT rows_applied bigint,
+	OUT connect_attempts bigint,
+	OUT last_error text,
+	OUT last_error_time timestamptz)
+	RETURNS SETOF record
+	LANGUAGE C STRICT
+	AS 'MODULE_PATHNAME', 'mysql_replica_worker_status';
+
+-- SHOW REPLICA STATUS: one row per configured channel.  No password here.
+CREATE VIEW mysql_replica.status AS
+SELECT c.channel,
+	   coalesce(w.state, 'stopped') AS state,
+	   w.worker_pid,
+	   c.host AS source_host,
+	   c.port AS source_port,
+	   p.log_file AS source_log_file,
+	   p.log_pos AS source_log_pos,
+	   p.gtid_executed,
+	   w.seconds_behind_source,
+	   coalesce(w.events_received, 0) AS events_received,
+	   coalesce(w.transactions_applied, 0) AS transactions_applied,
+	   coalesce(w.rows_applied, 0) AS rows_applied,
+	   coalesce(w.connect_attempts, 0) AS connect_attempts,
+	   w.last_error,
+	   w.last_error_time
+FROM mysql_replica.channels c
+	 LEFT JOIN mysql_replica.channel_position p USING (channel)
+	 LEFT JOIN mysql_replica._worker_status() w USING (channel);
+
+REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
+	bigint, integer, bigint, double precision, text, bigint, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.start_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.stop_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.reset_replica(boolean, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica._worker_status() FROM PUBLIC;
+REVOKE ALL ON mysql_replica.status FROM PUBLIC;
+
+-- Monitoring roles may watch, not steer.
+GRANT EXECUTE ON FUNCTION mysql_replica._worker_status() TO pg_monitor;
+GRANT SELECT ON mysql_replica.status TO pg_monitor;

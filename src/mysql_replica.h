@@ -1,0 +1,92 @@
+/*-------------------------------------------------------------------------
+ *
+ * mysql_replica.h
+ *	  Declarations shared by the PostgreSQL side of mysql_replica: settings,
+ *	  the channel slots in shared memory, and the worker entry points.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MYSQL_REPLICA_H
+#define MYSQL_REPLICA_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "storage/latch.h"
+#include "storage/spin.h"
+
+#define MYSQL_REPLICA_DEFAULT_CHANNEL "default"
+#define MAX_LAST_ERROR_LEN	1024
+
+/* settings (GUCs) */
+extern char *mysql_replica_database;
+extern int	mysql_replica_max_channels;
+extern int	mysql_replica_queue_size_kb;
+extern bool mysql_replica_loaded_at_startup;
+
+/*
+ * What a channel is doing, as the status view shows it.  The order matters
+ * only for ChannelStateNames.
+ */
+typedef enum ChannelState
+{
+	CHANNEL_STOPPED,
+	CHANNEL_CONNECTING,
+	CHANNEL_WAITING_TO_RECONNECT,
+	CHANNEL_STREAMING,
+	CHANNEL_APPLYING,
+	CHANNEL_ERROR
+} ChannelState;
+
+extern const char *const ChannelStateNames[];
+
+/*
+ * A channel's slot in shared memory.  The lock of the slot array protects
+ * in_use, name, generation, starting, pid, latch and stop_requested; the
+ * slot's spinlock protects the state, counters and last error, which the
+ * worker updates often.
+ */
+typedef struct ChannelSlot
+{
+	bool		in_use;
+	char		name[NAMEDATALEN];
+	uint64		generation;		/* bumped at each start */
+	bool		starting;		/* worker registered, not yet attached */
+	pid_t		pid;			/* worker's pid, 0 when no worker runs */
+	Latch	   *latch;			/* worker's latch */
+	bool		stop_requested;
+
+	slock_t		mutex;
+	ChannelState state;
+	TimestampTz event_time;		/* source time of the event being applied */
+	uint64		events_received;
+	uint64		transactions_applied;
+	uint64		rows_applied;
+	uint64		connect_attempts;
+	char		last_error[MAX_LAST_ERROR_LEN];
+	TimestampTz last_error_time;
+} ChannelSlot;
+
+/* channel.c */
+extern void channel_shmem_request(void);
+extern void channel_shmem_startup(void);
+extern ChannelSlot *channel_slot(int slotno);
+extern void channel_launch(const char *name, bool notice_if_running);
+extern bool channel_stop(const char *name);
+extern bool channel_is_running(const char *name);
+extern void channel_forget(const char *name);
+extern ChannelSlot *channel_attach(int slotno, uint64 generation);
+extern void channel_set_state(ChannelSlot *slot, ChannelState state);
+extern void channel_set_error(ChannelSlot *slot, const char *message);
+extern void channel_count(ChannelSlot *slot, uint64 events, uint64 transactions,
+						  uint64 rows);
+extern void channel_lock_shared(void);
+extern void channel_unlock(void);
+extern int	channel_slot_count(void);
+
+/* worker.c */
+extern PGDLLEXPORT void mysql_replica_worker_main(Datum main_arg);
+extern PGDLLEXPORT void mysql_replica_launcher_main(Datum main_arg);
+extern void mysql_replica_register_launcher(void);
+
+#endif							/* MYSQL_REPLICA_H */

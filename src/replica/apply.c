@@ -1,0 +1,1276 @@
+/*-------------------------------------------------------------------------
+ *
+ * apply.c
+ *	  The applier: replays the binlog events of one channel as PostgreSQL
+ *	  transactions through SPI.
+ *
+ * One source transaction becomes one PostgreSQL transaction, which also
+ * updates the channel's row in mysql_replica.channel_position with the
+ * binlog position of the transaction's end.  Data and position commit
+ * together, so after any crash the channel resumes exactly after the last
+ * transaction that PostgreSQL committed.
+ *
+ * Rows are written with prepared statements whose parameters are the
+ * decoded values; identifiers are quoted, nothing from the binlog is ever
+ * pasted into SQL text.  The statements are cached per target table and
+ * per shape of row image (which columns are present), and dropped when the
+ * table's definition changes.
+ *
+ * MySQL database d, table t is written into PostgreSQL schema "d", table
+ * "t", which must exist.  Columns are matched by name when the table map
+ * carries names (binlog_row_metadata=FULL), else by position.  UPDATE and
+ * DELETE find the row by the PostgreSQL table's primary key, or by all
+ * columns of the before image when it has none.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "replica/apply.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+/* MariaDB keeps one GTID per replication domain; this many at most. */
+#define MAX_GTID_DOMAINS 64
+
+typedef struct MariadbGtid
+{
+	uint32		domain_id;
+	uint32		server_id;
+	uint64		seq_no;
+} MariadbGtid;
+
+/* A prepared statement for one shape of row change on one table. */
+typedef struct TargetPlan
+{
+	struct TargetPlan *next;
+	char	   *shape;			/* kind, then a flag per column for SET/VALUES
+								 * and for WHERE */
+	SPIPlanPtr	plan;
+} TargetPlan;
+
+/* Hash key of a target table: the MySQL database and table names. */
+typedef struct TargetKey
+{
+	char		db[NAMEDATALEN];
+	char		table[NAMEDATALEN];
+} TargetKey;
+
+/* What we know of the PostgreSQL table a MySQL table is written to. */
+typedef struct TargetTable
+{
+	TargetKey	key;
+	bool		valid;			/* false once the relation changed */
+	Oid			relid;
+	char	   *qualified_name; /* quoted schema.table for SQL text */
+	int			ncols;			/* columns of the MySQL table */
+	uint8	   *source_types;	/* their types, to notice a new table map */
+	TargetColumn *columns;		/* one per MySQL column */
+	int			nkeys;			/* primary key columns, 0 if none */
+	int		   *key_columns;	/* MySQL column numbers of the key */
+	TargetPlan *plans;
+} TargetTable;
+
+/* A table map event, kept until the transaction ends. */
+typedef struct TableMapEntry
+{
+	uint64		table_id;
+	BinlogTableMap *map;		/* malloc'd by the decoder */
+} TableMapEntry;
+
+struct Applier
+{
+	ChannelSlot *slot;
+	char	   *channel;
+	MemoryContext context;		/* lives as long as the applier */
+	MemoryContext event_context;	/* reset after each event */
+
+	BinlogFormat format;
+
+	/* where we are in the stream */
+	char		log_file[BINLOG_MAX_FILE_NAME];
+	uint64		log_pos;
+
+	/* end of the last committed transaction */
+	char		committed_file[BINLOG_MAX_FILE_NAME];
+	uint64		committed_pos;
+
+	/* MariaDB GTID state, and the GTID of the open transaction */
+	int			n_domains;
+	MariadbGtid domains[MAX_GTID_DOMAINS];
+	bool		has_pending_gtid;
+	MariadbGtid pending_gtid;
+
+	bool		in_transaction;
+	uint64		transaction_rows;
+	ChannelState published_state;
+
+	HTAB	   *table_maps;		/* table id -> TableMapEntry */
+	HTAB	   *targets;		/* TargetKey -> TargetTable */
+	SPIPlanPtr	save_position_plan;
+
+	/* for the error context */
+	const BinlogEvent *current_event;
+	const char *current_table;
+};
+
+static bool targets_invalidated = false;
+static HTAB *invalidation_targets = NULL;
+
+static void apply_error_callback(void *arg);
+
+/*
+ * A relation changed: its cached statements and column mapping may be
+ * stale.  Mark every target invalid; they are rebuilt on next use, which
+ * is cheap compared with a DDL.
+ */
+static void
+target_invalidate_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	TargetTable *target;
+
+	if (invalidation_targets == NULL)
+		return;
+	hash_seq_init(&status, invalidation_targets);
+	while ((target = hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || target->relid == relid)
+		{
+			target->valid = false;
+			targets_invalidated = true;
+		}
+	}
+}
+
+Applier *
+applier_create(ChannelSlot *slot, const char *channel)
+{
+	Applier    *applier;
+	MemoryContext context;
+	HASHCTL		ctl;
+
+	context = AllocSetContextCreate(TopMemoryContext, "mysql_replica applier",
+									ALLOCSET_DEFAULT_SIZES);
+	applier = MemoryContextAllocZero(context, sizeof(Applier));
+	applier->slot = slot;
+	applier->context = context;
+	applier->channel = MemoryContextStrdup(context, channel);
+	applier->event_context = AllocSetContextCreate(context,
+												   "mysql_replica event",
+												   ALLOCSET_DEFAULT_SIZES);
+	applier->published_state = CHANNEL_CONNECTING;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(TableMapEntry);
+	ctl.hcxt = context;
+	applier->table_maps = hash_create("mysql_replica table maps", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(TargetKey);
+	ctl.entrysize = sizeof(TargetTable);
+	ctl.hcxt = context;
+	applier->targets = hash_create("mysql_replica targets", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	invalidation_targets = applier->targets;
+	CacheRegisterRelcacheCallback(target_invalidate_callback, (Datum) 0);
+
+	binlog_format_init(&applier->format, BINLOG_CHECKSUM_OFF);
+	return applier;
+}
+
+static void
+publish_state(Applier *applier, ChannelState state)
+{
+	if (applier->published_state != state)
+	{
+		channel_set_state(applier->slot, state);
+		applier->published_state = state;
+	}
+}
+
+/*
+ * Parse a MariaDB GTID position ("0-1-100,1-2-5") into the domain list.
+ * Text that is not in that form is kept out of the list and reported, so
+ * that a bad value cannot silently turn into a wrong position later.
+ */
+static void
+parse_gtid_executed(Applier *applier, const char *text)
+{
+	const char *p = text;
+
+	applier->n_domains = 0;
+	while (*p != '\0')
+	{
+		unsigned int domain,
+					server;
+		unsigned long long seq;
+		int			consumed;
+
+		if (sscanf(p, "%u-%u-%llu%n", &domain, &server, &seq, &consumed) != 3 ||
+			applier->n_domains >= MAX_GTID_DOMAINS)
+		{
+			ereport(WARNING,
+					(errmsg("ignoring unrecognized gtid_executed \"%s\" of channel \"%s\"",
+							text, applier->channel)));
+			applier->n_domains = 0;
+			return;
+		}
+		applier->domains[applier->n_domains].domain_id = domain;
+		applier->domains[applier->n_domains].server_id = server;
+		applier->domains[applier->n_domains].seq_no = seq;
+		applier->n_domains++;
+		p += consumed;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static char *
+format_gtid_executed(Applier *applier)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < applier->n_domains; i++)
+		appendStringInfo(&buf, "%s%u-%u-" UINT64_FORMAT, i > 0 ? "," : "",
+						 applier->domains[i].domain_id,
+						 applier->domains[i].server_id,
+						 applier->domains[i].seq_no);
+	return buf.data;
+}
+
+/* Record that a MariaDB GTID has been applied; domains stay sorted. */
+static void
+advance_gtid(Applier *applier, const MariadbGtid *gtid)
+{
+	int			i;
+
+	for (i = 0; i < applier->n_domains; i++)
+	{
+		if (applier->domains[i].domain_id == gtid->domain_id)
+		{
+			applier->domains[i] = *gtid;
+			return;
+		}
+		if (applier->domains[i].domain_id > gtid->domain_id)
+			break;
+	}
+	if (applier->n_domains >= MAX_GTID_DOMAINS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many GTID replication domains on the source"),
+				 errdetail("At most %d domains are tracked.", MAX_GTID_DOMAINS)));
+	memmove(&applier->domains[i + 1], &applier->domains[i],
+			sizeof(MariadbGtid) * (applier->n_domains - i));
+	applier->domains[i] = *gtid;
+	applier->n_domains++;
+}
+
+/*
+ * Read the channel's committed position.  Called in a transaction with SPI
+ * connected.
+ */
+void
+applier_load_position(Applier *applier)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+	int			rc;
+
+	values[0] = CStringGetTextDatum(applier->channel);
+	rc = SPI_execute_with_args("SELECT log_file, log_pos, gtid_executed "
+							   "FROM mysql_replica.channel_position "
+							   "WHERE channel = $1",
+							   1, argtypes, values, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the position of channel \"%s\": %s",
+			 applier->channel, SPI_result_code_string(rc));
+
+	applier->committed_file[0] = '\0';
+	applier->committed_pos = 0;
+	applier->n_domains = 0;
+	if (SPI_processed == 0)
+		return;
+
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		Datum		d;
+
+		d = SPI_getbinval(tuple, desc, 1, &isnull);
+		if (!isnull)
+			strlcpy(applier->committed_file, TextDatumGetCString(d),
+					BINLOG_MAX_FILE_NAME);
+		d = SPI_getbinval(tuple, desc, 2, &isnull);
+		if (!isnull)
+			applier->committed_pos = DatumGetInt64(d);
+		d = SPI_getbinval(tuple, desc, 3, &isnull);
+		if (!isnull)
+			parse_gtid_executed(applier, TextDatumGetCString(d));
+	}
+}
+
+const char *
+applier_log_file(Applier *applier)
+{
+	return applier->committed_file;
+}
+
+uint64
+applier_log_pos(Applier *applier)
+{
+	return applier->committed_pos;
+}
+
+bool
+applier_in_transaction(Applier *applier)
+{
+	return applier->in_transaction;
+}
+
+/*
+ * Start a PostgreSQL transaction with SPI connected and a snapshot.  A
+ * source transaction spans many events, so the caller's memory context is
+ * kept: per-event allocations must not pile up in the transaction's
+ * contexts until commit.
+ */
+static void
+begin_pg_transaction(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	PushActiveSnapshot(GetTransactionSnapshot());
+	MemoryContextSwitchTo(cxt);
+}
+
+static void
+commit_pg_transaction(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
+}
+
+/*
+ * Write the current position (and GTID state) into the channel's position
+ * row.  Called inside the transaction whose end it records.
+ */
+static void
+save_position(Applier *applier)
+{
+	Datum		values[4];
+	int			rc;
+
+	if (applier->save_position_plan == NULL)
+	{
+		Oid			argtypes[4] = {TEXTOID, TEXTOID, INT8OID, TEXTOID};
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare("UPDATE mysql_replica.channel_position "
+						   "SET log_file = $2, log_pos = $3, "
+						   "gtid_executed = $4, applied_at = now() "
+						   "WHERE channel = $1", 4, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s",
+				 SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		applier->save_position_plan = plan;
+	}
+
+	values[0] = CStringGetTextDatum(applier->channel);
+	values[1] = CStringGetTextDatum(applier->log_file);
+	values[2] = Int64GetDatum(applier->log_pos);
+	values[3] = CStringGetTextDatum(format_gtid_executed(applier));
+	rc = SPI_execute_plan(applier->save_position_plan, values, NULL, false, 0);
+	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not save the position of channel \"%s\"",
+						applier->channel),
+				 errdetail("Its row in mysql_replica.channel_position is missing.")));
+}
+
+/*
+ * A new connection streams from log_file:log_pos.  A channel without a
+ * position starts at the source's current end of binlog; record that at
+ * once, so that a restart before the first transaction does not skip what
+ * was written in between.
+ */
+void
+applier_start_stream(Applier *applier, int checksum_alg,
+					 const char *log_file, uint64 log_pos)
+{
+	binlog_format_init(&applier->format, (BinlogChecksumAlg) checksum_alg);
+	strlcpy(applier->log_file, log_file, BINLOG_MAX_FILE_NAME);
+	applier->log_pos = log_pos;
+
+	if (applier->committed_file[0] == '\0')
+	{
+		begin_pg_transaction();
+		save_position(applier);
+		commit_pg_transaction();
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\" has no position yet, starting at the source's current end of binlog %s:" UINT64_FORMAT,
+						applier->channel, log_file, log_pos)));
+	}
+	strlcpy(applier->committed_file, log_file, BINLOG_MAX_FILE_NAME);
+	applier->committed_pos = log_pos;
+	publish_state(applier, CHANNEL_STREAMING);
+}
+
+/* Forget the table maps of a transaction. */
+static void
+clear_table_maps(Applier *applier)
+{
+	HASH_SEQ_STATUS status;
+	TableMapEntry *entry;
+
+	hash_seq_init(&status, applier->table_maps);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		free(entry->map);
+		hash_search(applier->table_maps, &entry->table_id, HASH_REMOVE, NULL);
+	}
+}
+
+/*
+ * The stream broke off or the worker is stopping: roll back a half-applied
+ * transaction.  The next stream starts again at the committed position.
+ */
+void
+applier_abort(Applier *applier)
+{
+	if (applier->in_transaction)
+	{
+		AbortCurrentTransaction();
+		applier->in_transaction = false;
+	}
+	applier->has_pending_gtid = false;
+	clear_table_maps(applier);
+	strlcpy(applier->log_file, applier->committed_file, BINLOG_MAX_FILE_NAME);
+	applier->log_pos = applier->committed_pos;
+}
+
+static void
+begin_source_transaction(Applier *applier, const BinlogEvent *ev)
+{
+	if (applier->in_transaction)
+		return;
+	begin_pg_transaction();
+	applier->in_transaction = true;
+	applier->transaction_rows = 0;
+
+	SpinLockAcquire(&applier->slot->mutex);
+	applier->slot->event_time = time_t_to_timestamptz(ev->header.timestamp);
+	SpinLockRelease(&applier->slot->mutex);
+	publish_state(applier, CHANNEL_APPLYING);
+}
+
+/* The source transaction ended: commit it with its position. */
+static void
+commit_source_transaction(Applier *applier)
+{
+	/* A COMMIT without a BEGIN still moves the position. */
+	if (!applier->in_transaction)
+		begin_pg_transaction();
+
+	if (applier->has_pending_gtid)
+		advance_gtid(applier, &applier->pending_gtid);
+	save_position(applier);
+	commit_pg_transaction();
+
+	applier->in_transaction = false;
+	applier->has_pending_gtid = false;
+	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
+	applier->committed_pos = applier->log_pos;
+	channel_count(applier->slot, 0, 1, applier->transaction_rows);
+	clear_table_maps(applier);
+	publish_state(applier, CHANNEL_STREAMING);
+	pgstat_report_stat(false);
+}
+
+static void
+rollback_source_transaction(Applier *applier)
+{
+	if (applier->in_transaction)
+	{
+		AbortCurrentTransaction();
+		applier->in_transaction = false;
+	}
+	applier->has_pending_gtid = false;
+	clear_table_maps(applier);
+	publish_state(applier, CHANNEL_STREAMING);
+}
+
+static void
+free_target_plans(TargetTable *target)
+{
+	TargetPlan *plan = target->plans;
+
+	while (plan != NULL)
+	{
+		TargetPlan *next = plan->next;
+
+		SPI_freeplan(plan->plan);
+		pfree(plan->shape);
+		pfree(plan);
+		plan = next;
+	}
+	target->plans = NULL;
+}
+
+/* Length of a BINARY(n) column from its table map metadata. */
+static int
+binary_column_length(const BinlogTableMap *map, int col)
+{
+	uint16		meta = map->meta[col];
+	int			real = meta >> 8;
+
+	if (map->types[col] != BINLOG_TYPE_STRING ||
+		map->real_types[col] != BINLOG_TYPE_STRING)
+		return 0;
+	return (meta & 0xff) | (((real & 0x30) ^ 0x30) << 4);
+}
+
+/* Find the attribute of rel that a MySQL column name maps to. */
+static int
+find_attribute(Relation rel, const char *name)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			found = 0;
+
+	/* The exact spelling first; MySQL column names ignore case. */
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return att->attnum;
+	}
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && pg_strcasecmp(NameStr(att->attname), name) == 0)
+		{
+			if (found != 0)
+				return 0;		/* ambiguous */
+			found = att->attnum;
+		}
+	}
+	return found;
+}
+
+/*
+ * Build the description of the PostgreSQL table that a table map's rows
+ * go to: which attribute each MySQL column is, and the primary key.
+ */
+static void
+build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
+{
+	MemoryContext oldcxt;
+	Oid			nspid;
+	Relation	rel;
+	TupleDesc	desc;
+	Oid			pkey;
+	int			next_attno = 0;
+
+	nspid = get_namespace_oid(map->db, true);
+	target->relid = OidIsValid(nspid) ? get_relname_relid(map->table, nspid)
+		: InvalidOid;
+	if (!OidIsValid(target->relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table \"%s\".\"%s\" does not exist in PostgreSQL",
+						map->db, map->table),
+				 errhint("Create the table in schema \"%s\" with the columns of the MySQL table, then start the channel again.",
+						 map->db)));
+
+	rel = table_open(target->relid, RowExclusiveLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\".\"%s\" is not a table", map->db, map->table)));
+	desc = RelationGetDescr(rel);
+
+	oldcxt = MemoryContextSwitchTo(applier->context);
+	target->qualified_name = psprintf("%s.%s", quote_identifier(map->db),
+									  quote_identifier(map->table));
+	target->ncols = map->ncols;
+	target->source_types = palloc(map->ncols);
+	memcpy(target->source_types, map->types, map->ncols);
+	target->columns = palloc0(sizeof(TargetColumn) * map->ncols);
+
+	for (int col = 0; col < map->ncols; col++)
+	{
+		TargetColumn *tc = &target->columns[col];
+		Form_pg_attribute att;
+		Oid			typinput;
+
+		if (map->column_names != NULL)
+		{
+			tc->attnum = find_attribute(rel, map->column_names[col]);
+			if (tc->attnum == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("column \"%s\" of table \"%s\".\"%s\" does not exist in PostgreSQL",
+								map->column_names[col], map->db, map->table),
+						 errhint("Add the column to the PostgreSQL table, then start the channel again.")));
+		}
+		else
+		{
+			/* No names in the binlog: the n-th live attribute. */
+			while (next_attno < desc->natts &&
+				   TupleDescAttr(desc, next_attno)->attisdropped)
+				next_attno++;
+			if (next_attno >= desc->natts)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("table \"%s\".\"%s\" has %d columns in MySQL but fewer in PostgreSQL",
+								map->db, map->table, map->ncols),
+						 errhint("Without binlog_row_metadata=FULL on the source, columns are matched by position.")));
+			tc->attnum = TupleDescAttr(desc, next_attno)->attnum;
+			next_attno++;
+		}
+
+		att = TupleDescAttr(desc, tc->attnum - 1);
+		if (att->attgenerated)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("column \"%s\" of table \"%s\".\"%s\" is a generated column in PostgreSQL",
+							NameStr(att->attname), map->db, map->table)));
+		tc->attname = pstrdup(NameStr(att->attname));
+		tc->typid = att->atttypid;
+		tc->typmod = att->atttypmod;
+		tc->is_bytea = getBaseType(att->atttypid) == BYTEAOID;
+		tc->binary_length = binary_column_length(map, col);
+		getTypeInputInfo(att->atttypid, &typinput, &tc->typioparam);
+		fmgr_info_cxt(typinput, &tc->typinput, applier->context);
+	}
+
+	/* The primary key, in MySQL column numbers. */
+	target->nkeys = 0;
+	target->key_columns = NULL;
+	pkey = RelationGetPrimaryKeyIndex(rel);
+	if (OidIsValid(pkey))
+	{
+		HeapTuple	indtup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkey));
+		Form_pg_index index;
+
+		if (!HeapTupleIsValid(indtup))
+			elog(ERROR, "cache lookup failed for index %u", pkey);
+		index = (Form_pg_index) GETSTRUCT(indtup);
+		target->key_columns = palloc(sizeof(int) * index->indnkeyatts);
+		for (int k = 0; k < index->indnkeyatts; k++)
+		{
+			int			attnum = index->indkey.values[k];
+			int			col;
+
+			for (col = 0; col < map->ncols; col++)
+				if (target->columns[col].attnum == attnum)
+					break;
+			if (col == map->ncols)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("primary key column \"%s\" of table \"%s\".\"%s\" is not a column of the MySQL table",
+								NameStr(TupleDescAttr(desc, attnum - 1)->attname),
+								map->db, map->table)));
+			target->key_columns[target->nkeys++] = col;
+		}
+		ReleaseSysCache(indtup);
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	/* Keep the lock until the end of the transaction. */
+	table_close(rel, NoLock);
+	target->valid = true;
+}
+
+/* The target of a table map, built or rebuilt as needed. */
+static TargetTable *
+get_target(Applier *applier, const BinlogTableMap *map)
+{
+	TargetKey	key;
+	TargetTable *target;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	if (strlen(map->db) >= NAMEDATALEN || strlen(map->table) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("name of MySQL table \"%s\".\"%s\" is too long for PostgreSQL",
+						map->db, map->table)));
+	strlcpy(key.db, map->db, NAMEDATALEN);
+	strlcpy(key.table, map->table, NAMEDATALEN);
+
+	target = hash_search(applier->targets, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		memset(((char *) target) + sizeof(TargetKey), 0,
+			   sizeof(TargetTable) - sizeof(TargetKey));
+	}
+	else if (target->valid &&
+			 (target->ncols != map->ncols ||
+			  memcmp(target->source_types, map->types, map->ncols) != 0))
+	{
+		/* The MySQL table changed shape: map it anew. */
+		target->valid = false;
+	}
+
+	if (!target->valid)
+	{
+		free_target_plans(target);
+		build_target(applier, target, map);
+	}
+	return target;
+}
+
+/* Append "col = $n" or "col IS NOT DISTINCT FROM $n" conditions. */
+static void
+append_key_conditions(StringInfo sql, TargetTable *target, const bool *where,
+					  Oid *argtypes, int *nargs)
+{
+	bool		first = true;
+
+	for (int col = 0; col < target->ncols; col++)
+	{
+		if (!where[col])
+			continue;
+		argtypes[*nargs] = target->columns[col].typid;
+		(*nargs)++;
+		appendStringInfo(sql, "%s%s %s $%d", first ? "" : " AND ",
+						 quote_identifier(target->columns[col].attname),
+						 target->nkeys > 0 ? "=" : "IS NOT DISTINCT FROM",
+						 *nargs);
+		first = false;
+	}
+}
+
+/*
+ * The prepared statement for a row change of the given shape: which
+ * columns receive values (values[]) and which locate the row (where[]).
+ */
+static SPIPlanPtr
+get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
+		 const bool *values, const bool *where)
+{
+	char	   *shape;
+	TargetPlan *plan;
+	StringInfoData sql;
+	Oid		   *argtypes;
+	int			nargs = 0;
+	bool		first = true;
+	SPIPlanPtr	spiplan;
+
+	shape = palloc(target->ncols * 2 + 2);
+	shape[0] = 'I' + kind;
+	for (int col = 0; col < target->ncols; col++)
+	{
+		shape[1 + col] = values && values[col] ? '1' : '0';
+		shape[1 + target->ncols + col] = where && where[col] ? '1' : '0';
+	}
+	shape[1 + 2 * target->ncols] = '\0';
+
+	for (plan = target->plans; plan != NULL; plan = plan->next)
+		if (strcmp(plan->shape, shape) == 0)
+		{
+			pfree(shape);
+			return plan->plan;
+		}
+
+	initStringInfo(&sql);
+	argtypes = palloc(sizeof(Oid) * target->ncols * 2);
+	switch (kind)
+	{
+		case BINLOG_ROWS_INSERT:
+			appendStringInfo(&sql, "INSERT INTO %s (", target->qualified_name);
+			for (int col = 0; col < target->ncols; col++)
+			{
+				if (!values[col])
+					continue;
+				appendStringInfo(&sql, "%s%s", first ? "" : ", ",
+								 quote_identifier(target->columns[col].attname));
+				argtypes[nargs++] = target->columns[col].typid;
+				first = false;
+			}
+			appendStringInfoString(&sql, ") VALUES (");
+			for (int i = 1; i <= nargs; i++)
+				appendStringInfo(&sql, "%s$%d", i > 1 ? ", " : "", i);
+			appendStringInfoChar(&sql, ')');
+			if (nargs == 0)
+			{
+				resetStringInfo(&sql);
+				appendStringInfo(&sql, "INSERT INTO %s DEFAULT VALUES",
+								 target->qualified_name);
+			}
+			break;
+
+		case BINLOG_ROWS_UPDATE:
+			appendStringInfo(&sql, "UPDATE %s SET ", target->qualified_name);
+			for (int col = 0; col < target->ncols; col++)
+			{
+				if (!values[col])
+					continue;
+				argtypes[nargs] = target->columns[col].typid;
+				nargs++;
+				appendStringInfo(&sql, "%s%s = $%d", first ? "" : ", ",
+								 quote_identifier(target->columns[col].attname),
+								 nargs);
+				first = false;
+			}
+			/* fall through to the row's location */
+			/* FALLTHROUGH */
+		case BINLOG_ROWS_DELETE:
+			if (kind == BINLOG_ROWS_DELETE)
+				appendStringInfo(&sql, "DELETE FROM %s", target->qualified_name);
+
+			/*
+			 * Without a primary key, touch one row of those that match the
+			 * before image: MySQL changed exactly one.
+			 */
+			if (target->nkeys > 0)
+			{
+				appendStringInfoString(&sql, " WHERE ");
+				append_key_conditions(&sql, target, where, argtypes, &nargs);
+			}
+			else
+			{
+				appendStringInfo(&sql, " WHERE ctid = (SELECT ctid FROM %s WHERE ",
+								 target->qualified_name);
+				append_key_conditions(&sql, target, where, argtypes, &nargs);
+				appendStringInfoString(&sql, " LIMIT 1)");
+			}
+			break;
+	}
+
+	spiplan = SPI_prepare(sql.data, nargs, argtypes);
+	if (spiplan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(spiplan);
+	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
+
+	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
+	plan->shape = MemoryContextStrdup(applier->context, shape);
+	plan->plan = spiplan;
+	plan->next = target->plans;
+	target->plans = plan;
+	pfree(shape);
+	pfree(sql.data);
+	pfree(argtypes);
+	return spiplan;
+}
+
+/* Describe the key of a row for an error message: (a, b)=(1, x). */
+static char *
+describe_key(TargetTable *target, const bool *where, const BinlogValue *image)
+{
+	StringInfoData names;
+	StringInfoData values;
+	bool		first = true;
+
+	initStringInfo(&names);
+	initStringInfo(&values);
+	for (int col = 0; col < target->ncols; col++)
+	{
+		if (!where[col])
+			continue;
+		appendStringInfo(&names, "%s%s", first ? "" : ", ",
+						 target->columns[col].attname);
+		appendStringInfo(&values, "%s%s", first ? "" : ", ",
+						 binlog_value_describe(&image[col]));
+		first = false;
+	}
+	return psprintf("(%s)=(%s)", names.data, values.data);
+}
+
+/*
+ * Apply one row change.  before/after are the decoded images (after is
+ * used by UPDATE only).
+ */
+static void
+apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
+		  const BinlogValue *before, const BinlogValue *after)
+{
+	int			ncols = target->ncols;
+	bool	   *values = palloc0(sizeof(bool) * ncols);
+	bool	   *where = palloc0(sizeof(bool) * ncols);
+	const BinlogValue *value_image = kind == BINLOG_ROWS_UPDATE ? after : before;
+	Datum	   *datums = palloc(sizeof(Datum) * ncols * 2);
+	char	   *nulls = palloc(ncols * 2);
+	int			nargs = 0;
+	SPIPlanPtr	plan;
+	int			rc;
+
+	/* Which columns carry values: those present in the image. */
+	if (kind != BINLOG_ROWS_DELETE)
+		for (int col = 0; col < ncols; col++)
+			values[col] = value_image[col].kind != BINLOG_VALUE_ABSENT;
+
+	/* Which columns locate the row: the key, or the whole before image. */
+	if (kind != BINLOG_ROWS_INSERT)
+	{
+		if (target->nkeys > 0)
+		{
+			for (int k = 0; k < target->nkeys; k++)
+			{
+				int			col = target->key_columns[k];
+
+				if (before[col].kind == BINLOG_VALUE_ABSENT)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_EXCEPTION),
+							 errmsg("before image lacks primary key column \"%s\"",
+									target->columns[col].attname)));
+				where[col] = true;
+			}
+		}
+		else
+			for (int col = 0; col < ncols; col++)
+				where[col] = before[col].kind != BINLOG_VALUE_ABSENT;
+	}
+
+	plan = get_plan(applier, target, kind, values, where);
+
+	/* Parameters in the order of the statement: values, then the key. */
+	for (int col = 0; col < ncols; col++)
+	{
+		bool		isnull;
+
+		if (!values[col])
+			continue;
+		datums[nargs] = convert_binlog_value(&value_image[col],
+											 &target->columns[col], &isnull);
+		nulls[nargs++] = isnull ? 'n' : ' ';
+	}
+	for (int col = 0; col < ncols; col++)
+	{
+		bool		isnull;
+
+		if (!where[col])
+			continue;
+		datums[nargs] = convert_binlog_value(&before[col],
+											 &target->columns[col], &isnull);
+		nulls[nargs++] = isnull ? 'n' : ' ';
+	}
+
+	rc = SPI_execute_plan(plan, datums, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+
+	if (kind != BINLOG_ROWS_INSERT && SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("could not find the row to %s in table %s",
+						kind == BINLOG_ROWS_UPDATE ? "update" : "delete",
+						target->qualified_name),
+				 errdetail("No row has the key %s.",
+						   describe_key(target, where, before)),
+				 errhint("The PostgreSQL table has diverged from the source. Fix the row, then start the channel again.")));
+	applier->transaction_rows++;
+}
+
+/* Apply every row of a rows event. */
+static void
+apply_rows_event(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogRowsEvent rows;
+	BinlogError err;
+	TableMapEntry *entry;
+	TargetTable *target;
+	BinlogRowsCursor cursor;
+	BinlogValue *before;
+	BinlogValue *after;
+
+	if (!binlog_decode_rows_header(&applier->format, ev, &rows, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode rows event: %s", err.message)));
+
+	entry = hash_search(applier->table_maps, &rows.table_id, HASH_FIND, NULL);
+	if (entry == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("rows event refers to table id " UINT64_FORMAT ", which no table map event defined",
+						rows.table_id)));
+	applier->current_table = psprintf("\"%s\".\"%s\"", entry->map->db,
+									  entry->map->table);
+
+	target = get_target(applier, entry->map);
+	before = palloc(sizeof(BinlogValue) * entry->map->ncols);
+	after = palloc(sizeof(BinlogValue) * entry->map->ncols);
+
+	binlog_rows_cursor_init(&cursor, &rows, entry->map);
+	for (;;)
+	{
+		err.message[0] = '\0';
+		if (!binlog_rows_next(&cursor, before, after, &err))
+		{
+			if (err.message[0] != '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("could not decode row image: %s", err.message)));
+			break;
+		}
+		apply_row(applier, target, rows.kind, before, after);
+	}
+	applier->current_table = NULL;
+}
+
+static void
+handle_table_map(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogError err;
+	BinlogTableMap *map;
+	TableMapEntry *entry;
+	bool		found;
+
+	map = binlog_decode_table_map(&applier->format, ev, &err);
+	if (map == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode table map event: %s", err.message)));
+
+	entry = hash_search(applier->table_maps, &map->table_id, HASH_ENTER, &found);
+	if (found)
+		free(entry->map);
+	entry->table_id = map->table_id;
+	entry->map = map;
+}
+
+/* QUERY events: transaction control is applied, anything else stops us. */
+static void
+handle_query(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogError err;
+	BinlogQuery q;
+	char	   *query;
+
+	if (!binlog_decode_query(&applier->format, ev, &q, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode query event: %s", err.message)));
+	query = pnstrdup(q.query, q.query_len);
+
+	if (pg_strcasecmp(query, "BEGIN") == 0)
+		begin_source_transaction(applier, ev);
+	else if (pg_strcasecmp(query, "COMMIT") == 0)
+		commit_source_transaction(applier);
+	else if (pg_strcasecmp(query, "ROLLBACK") == 0)
+		rollback_source_transaction(applier);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot replicate statement from the source"),
+				 errdetail("Statement in database \"%.*s\": %.200s",
+						   (int) q.db_len, q.db, query),
+				 errhint("mysql_replica replicates row changes only. Apply the change to PostgreSQL by hand, then set the channel's position past this event with mysql_replica.change_source(log_file => ..., log_pos => ...).")));
+}
+
+static void
+handle_gtid(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogError err;
+	BinlogGtid gtid;
+
+	if (!binlog_decode_gtid(&applier->format, ev, &gtid, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode GTID event: %s", err.message)));
+
+	if (gtid.is_mariadb)
+	{
+		applier->pending_gtid.domain_id = gtid.domain_id;
+		applier->pending_gtid.server_id = ev->header.server_id;
+		applier->pending_gtid.seq_no = gtid.seq_no;
+		applier->has_pending_gtid = true;
+
+		/* A MariaDB GTID event opens the transaction; BEGIN is implied. */
+		if (!gtid.standalone)
+			begin_source_transaction(applier, ev);
+	}
+}
+
+/*
+ * Apply one binlog event.  Errors are raised with ereport, with a context
+ * line naming the event and its position.
+ */
+void
+applier_handle_event(Applier *applier, const uint8 *data, size_t len)
+{
+	BinlogEvent ev;
+	BinlogError err;
+	ErrorContextCallback errcallback;
+	MemoryContext oldcxt;
+
+	if (!binlog_frame_event(&applier->format, data, len, true, &ev, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode binlog event after %s:" UINT64_FORMAT ": %s",
+						applier->log_file, applier->log_pos, err.message)));
+
+	applier->current_event = &ev;
+	applier->current_table = NULL;
+	errcallback.callback = apply_error_callback;
+	errcallback.arg = applier;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	/* Transaction state is in TopMemoryContext; per-event work is not. */
+	oldcxt = MemoryContextSwitchTo(applier->event_context);
+
+	/* Events carry the end of themselves as position; 0 when artificial. */
+	if (ev.header.log_pos != 0 && ev.header.type != BINLOG_ROTATE_EVENT &&
+		ev.header.type != BINLOG_HEARTBEAT_EVENT &&
+		ev.header.type != BINLOG_HEARTBEAT_EVENT_V2)
+		applier->log_pos = ev.header.log_pos;
+
+	switch (ev.header.type)
+	{
+		case BINLOG_FORMAT_DESCRIPTION_EVENT:
+			if (!binlog_decode_format_description(&ev, &applier->format, &err))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("could not decode format description event: %s",
+								err.message)));
+			break;
+
+		case BINLOG_ROTATE_EVENT:
+			{
+				BinlogRotate rot;
+
+				if (!binlog_decode_rotate(&applier->format, &ev, &rot, &err))
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("could not decode rotate event: %s",
+									err.message)));
+				strlcpy(applier->log_file, rot.file, BINLOG_MAX_FILE_NAME);
+				applier->log_pos = rot.position;
+
+				/*
+				 * Between transactions, the new file is where we are: save
+				 * it with the next commit, or now if the old file may be
+				 * purged before the next transaction arrives.
+				 */
+				if (!applier->in_transaction &&
+					!(ev.header.flags & BINLOG_EVENT_ARTIFICIAL_F))
+				{
+					begin_pg_transaction();
+					save_position(applier);
+					commit_pg_transaction();
+					strlcpy(applier->committed_file, applier->log_file,
+							BINLOG_MAX_FILE_NAME);
+					applier->committed_pos = applier->log_pos;
+				}
+				break;
+			}
+
+		case BINLOG_MARIADB_GTID_EVENT:
+		case BINLOG_GTID_EVENT:
+		case BINLOG_ANONYMOUS_GTID_EVENT:
+			handle_gtid(applier, &ev);
+			break;
+
+		case BINLOG_QUERY_EVENT:
+			handle_query(applier, &ev);
+			break;
+
+		case BINLOG_TABLE_MAP_EVENT:
+			begin_source_transaction(applier, &ev);
+			handle_table_map(applier, &ev);
+			break;
+
+		case BINLOG_WRITE_ROWS_EVENT_V1:
+		case BINLOG_UPDATE_ROWS_EVENT_V1:
+		case BINLOG_DELETE_ROWS_EVENT_V1:
+		case BINLOG_WRITE_ROWS_EVENT:
+		case BINLOG_UPDATE_ROWS_EVENT:
+		case BINLOG_DELETE_ROWS_EVENT:
+			begin_source_transaction(applier, &ev);
+			apply_rows_event(applier, &ev);
+			break;
+
+		case BINLOG_XID_EVENT:
+			commit_source_transaction(applier);
+			break;
+
+		case BINLOG_PARTIAL_UPDATE_ROWS_EVENT:
+		case BINLOG_TRANSACTION_PAYLOAD_EVENT:
+		case BINLOG_MARIADB_QUERY_COMPRESSED_EVENT:
+		case BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT_V1:
+		case BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT_V1:
+		case BINLOG_MARIADB_DELETE_ROWS_COMPRESSED_EVENT_V1:
+		case BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT:
+		case BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT:
+		case BINLOG_MARIADB_DELETE_ROWS_COMPRESSED_EVENT:
+		case BINLOG_XA_PREPARE_EVENT:
+		case BINLOG_INCIDENT_EVENT:
+			/* These carry changes we cannot apply: never skip them. */
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot replicate binlog event of type %s",
+							binlog_event_type_name(ev.header.type)),
+					 errhint("Turn off binlog compression and partial JSON updates on the source.")));
+			break;
+
+		default:
+			elog(DEBUG2, "mysql_replica skipping binlog event of type %s",
+				 binlog_event_type_name(ev.header.type));
+			break;
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(applier->event_context);
+	error_context_stack = errcallback.previous;
+	applier->current_event = NULL;
+	channel_count(applier->slot, 1, 0, 0);
+}
+
+static void
+apply_error_callback(void *arg)
+{
+	Applier    *applier = arg;
+	const BinlogEvent *ev = applier->current_event;
+
+	if (ev == NULL)
+		return;
+	if (applier->current_table)
+		errcontext("while applying %s event for table %s ending at binlog position %s:%u",
+				   binlog_event_type_name(ev->header.type),
+				   applier->current_table, applier->log_file,
+				   ev->header.log_pos);
+	else
+		errcontext("while applying %s event ending at binlog position %s:%u",
+				   binlog_event_type_name(ev->header.type),
+				   applier->log_file, ev->header.log_pos);
+}

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * apply.h
+ *	  The applier: turns binlog events into PostgreSQL transactions.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MYSQL_REPLICA_APPLY_H
+#define MYSQL_REPLICA_APPLY_H
+
+#include "mysql_replica.h"
+
+#include "binlog/binlog.h"
+#include "fmgr.h"
+
+typedef struct Applier Applier;
+
+/* A column of a target table, as values for it are converted. */
+typedef struct TargetColumn
+{
+	int			attnum;			/* in the PostgreSQL table, 0 if unmapped */
+	char	   *attname;
+	Oid			typid;
+	int32		typmod;
+	Oid			typioparam;
+	FmgrInfo	typinput;
+	bool		is_bytea;
+	int			binary_length;	/* BINARY(n): n, to restore the padding */
+} TargetColumn;
+
+extern Applier *applier_create(ChannelSlot *slot, const char *channel);
+extern void applier_load_position(Applier *applier);
+extern const char *applier_log_file(Applier *applier);
+extern uint64 applier_log_pos(Applier *applier);
+extern void applier_start_stream(Applier *applier, int checksum_alg,
+								 const char *log_file, uint64 log_pos);
+extern void applier_handle_event(Applier *applier, const uint8 *data,
+								 size_t len);
+extern bool applier_in_transaction(Applier *applier);
+extern void applier_abort(Applier *applier);
+
+/* convert.c */
+extern Datum convert_binlog_value(const BinlogValue *value,
+								  TargetColumn *column, bool *isnull);
+extern char *binlog_value_describe(const BinlogValue *value);
+
+#endif							/* MYSQL_REPLICA_APPLY_H */

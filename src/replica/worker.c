@@ -1,0 +1,566 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *	  The background workers: one per running channel, and a launcher that
+ *	  starts the channels that were running when the server stopped.
+ *
+ * A channel's worker runs the applier loop on its main thread and starts
+ * a producer thread for each connection to the source.  The loop waits on
+ * its latch and on the producer's wake-up descriptor together, so a stop
+ * request is served at once in every state: streaming, applying, waiting
+ * between connection attempts, or connecting (the producer's own waits
+ * are interrupted by producer_request_stop).
+ *
+ * A lost connection rolls back the half-applied transaction and, after
+ * connect_retry seconds, reconnects from the last committed position.  An
+ * error while applying puts the channel in state "error" with the message
+ * and ends the worker; start_replica() tries again.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mysql_replica.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "catalog/pg_extension.h"
+#include "common/hashfn.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "replica/apply.h"
+#include "source/source.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+/* Seconds to wait for a source that accepts TCP but does not answer. */
+#define SOURCE_CONNECT_TIMEOUT 30
+
+/* How a stream ended. */
+typedef enum StreamEnd
+{
+	STREAM_STOP,				/* stop requested */
+	STREAM_RETRY,				/* connection lost or refused */
+	STREAM_FATAL				/* retrying cannot help */
+} StreamEnd;
+
+/* A channel's configuration, read from mysql_replica.channels. */
+typedef struct ChannelConfig
+{
+	SourceConfig source;
+	int			connect_retry;
+	int64		retry_count;
+} ChannelConfig;
+
+static ChannelSlot *MySlot = NULL;
+static char *MyChannel = NULL;
+
+/* The running producer, so that the exit callback can join its thread. */
+static Producer *CurrentProducer = NULL;
+
+static void
+stop_producer(void)
+{
+	if (CurrentProducer != NULL)
+	{
+		Producer   *producer = CurrentProducer;
+
+		CurrentProducer = NULL;
+		producer_destroy(producer);
+	}
+}
+
+/* Exit callback: no thread may outlive the worker. */
+static void
+worker_exit_callback(int code, Datum arg)
+{
+	stop_producer();
+}
+
+static bool
+stop_requested(void)
+{
+	bool		stop;
+
+	SpinLockAcquire(&MySlot->mutex);
+	stop = MySlot->stop_requested;
+	SpinLockRelease(&MySlot->mutex);
+	return stop;
+}
+
+static SourceSslMode
+parse_ssl_mode(const char *mode)
+{
+	if (strcmp(mode, "disabled") == 0)
+		return SOURCE_SSL_DISABLED;
+	if (strcmp(mode, "required") == 0)
+		return SOURCE_SSL_REQUIRED;
+	if (strcmp(mode, "verify_ca") == 0)
+		return SOURCE_SSL_VERIFY_CA;
+	if (strcmp(mode, "verify_identity") == 0)
+		return SOURCE_SSL_VERIFY_IDENTITY;
+	return SOURCE_SSL_PREFERRED;
+}
+
+/*
+ * A server id for a channel that was given none: derived from the cluster
+ * and the channel name, so it is stable across restarts and differs
+ * between channels and clusters with high probability.
+ */
+static uint32
+default_server_id(const char *channel)
+{
+	uint64		sysid = GetSystemIdentifier();
+	uint32		h = hash_bytes((const unsigned char *) channel, strlen(channel));
+
+	h ^= (uint32) (sysid ^ (sysid >> 32));
+	return (h % 4000000000U) + 100000;
+}
+
+static char *
+get_text(HeapTuple tuple, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * Read the channel's configuration and position.  Returns false if the
+ * channel has been dropped or has no source.
+ */
+static bool
+load_config(Applier *applier, ChannelConfig *config)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	bool		found = false;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	memset(config, 0, sizeof(ChannelConfig));
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	values[0] = CStringGetTextDatum(MyChannel);
+	if (SPI_execute_with_args("SELECT host, port, username, password, "
+							  "server_id, connect_retry, retry_count, "
+							  "heartbeat_period, ssl_mode "
+							  "FROM mysql_replica.channels WHERE channel = $1",
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the configuration of channel \"%s\"",
+			 MyChannel);
+
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		SourceConfig *source = &config->source;
+		char	   *s;
+		bool		isnull;
+		Datum		d;
+
+		if ((s = get_text(tuple, desc, 1)) != NULL)
+		{
+			strlcpy(source->host, s, sizeof(source->host));
+			found = true;
+		}
+		source->port = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+		if ((s = get_text(tuple, desc, 3)) != NULL)
+			strlcpy(source->username, s, sizeof(source->username));
+		if ((s = get_text(tuple, desc, 4)) != NULL)
+			strlcpy(source->password, s, sizeof(source->password));
+		d = SPI_getbinval(tuple, desc, 5, &isnull);
+		source->server_id = isnull ? default_server_id(MyChannel)
+			: (uint32) DatumGetInt64(d);
+		config->connect_retry =
+			DatumGetInt32(SPI_getbinval(tuple, desc, 6, &isnull));
+		config->retry_count =
+			DatumGetInt64(SPI_getbinval(tuple, desc, 7, &isnull));
+		source->heartbeat_period =
+			DatumGetFloat8(SPI_getbinval(tuple, desc, 8, &isnull));
+		source->ssl_mode = parse_ssl_mode(get_text(tuple, desc, 9));
+		source->connect_timeout = SOURCE_CONNECT_TIMEOUT;
+	}
+
+	applier_load_position(applier);
+
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
+	return found;
+}
+
+/*
+ * Wait on the latch for the given number of milliseconds, or until a stop
+ * is requested.  Returns true if stopping.
+ */
+static bool
+wait_or_stop(long timeout_ms)
+{
+	TimestampTz end = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												  timeout_ms);
+
+	for (;;)
+	{
+		long		remaining;
+
+		CHECK_FOR_INTERRUPTS();
+		if (stop_requested())
+			return true;
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), end);
+		if (remaining <= 0)
+			return false;
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 remaining, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+/*
+ * Take events from the producer and apply them until the stream ends or a
+ * stop is requested.  On a lost connection, errbuf receives the reason.
+ */
+static StreamEnd
+stream(Applier *applier, Producer *producer, const SourceConfig *source,
+	   int *failures, char *errbuf, size_t errlen)
+{
+	int			wakeup_fd = producer_wakeup_fd(producer);
+
+	for (;;)
+	{
+		SourceMessage *msg;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		if (stop_requested())
+			return STREAM_STOP;
+
+		msg = producer_next(producer);
+		if (msg == NULL)
+		{
+			int			rc;
+
+			rc = WaitLatchOrSocket(MyLatch,
+								   WL_LATCH_SET | WL_SOCKET_READABLE |
+								   WL_EXIT_ON_PM_DEATH,
+								   wakeup_fd, -1, PG_WAIT_EXTENSION);
+			if (rc & WL_LATCH_SET)
+				ResetLatch(MyLatch);
+			continue;
+		}
+
+		switch (msg->kind)
+		{
+			case SOURCE_MSG_CONNECTED:
+				*failures = 0;
+				ereport(LOG,
+						(errmsg("mysql_replica channel \"%s\" connected to source \"%s:%d\" (%s), streaming from %s:" UINT64_FORMAT,
+								MyChannel, source->host, source->port,
+								msg->server_version,
+								msg->log_file, msg->log_pos)));
+				applier_start_stream(applier, msg->checksum_alg,
+									 msg->log_file, msg->log_pos);
+				break;
+
+			case SOURCE_MSG_EVENT:
+				applier_handle_event(applier, msg->data, msg->len);
+				break;
+
+			case SOURCE_MSG_ERROR:
+				{
+					bool		fatal = msg->fatal;
+
+					strlcpy(errbuf, (const char *) msg->data, errlen);
+					source_message_free(msg);
+					return fatal ? STREAM_FATAL : STREAM_RETRY;
+				}
+		}
+		source_message_free(msg);
+	}
+}
+
+/*
+ * The life of a channel: connect, stream, and on a lost connection wait
+ * and connect again, until stopped or out of retries.
+ */
+static void
+run_channel(Applier *applier, ChannelConfig *config)
+{
+	int			failures = 0;
+	char		errbuf[1024];
+
+	for (;;)
+	{
+		SourceConfig source = config->source;
+		StreamEnd	end;
+		char		starterr[256];
+
+		if (stop_requested())
+			return;
+
+		channel_set_state(MySlot, CHANNEL_CONNECTING);
+		SpinLockAcquire(&MySlot->mutex);
+		MySlot->connect_attempts++;
+		SpinLockRelease(&MySlot->mutex);
+
+		/* Resume after the last committed transaction. */
+		strlcpy(source.log_file, applier_log_file(applier),
+				sizeof(source.log_file));
+		source.log_pos = applier_log_pos(applier);
+		source.queue_max_bytes = (size_t) mysql_replica_queue_size_kb * 1024;
+
+		CurrentProducer = producer_start(&source, starterr, sizeof(starterr));
+		if (CurrentProducer == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not start the producer thread of channel \"%s\"",
+							MyChannel),
+					 errdetail_internal("%s", starterr)));
+
+		end = stream(applier, CurrentProducer, &source, &failures, errbuf,
+					 sizeof(errbuf));
+
+		stop_producer();
+		applier_abort(applier);
+
+		if (end == STREAM_STOP)
+			return;
+		if (end == STREAM_FATAL)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("mysql_replica channel \"%s\" cannot replicate from its source",
+							MyChannel),
+					 errdetail_internal("%s", errbuf),
+					 errhint("Fix the source's settings or the channel's position, then start the channel again.")));
+
+		failures++;
+		channel_set_error(MySlot, errbuf);
+		if (failures > config->retry_count)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("mysql_replica channel \"%s\" gave up after %d failed connection attempts",
+							MyChannel, failures),
+					 errdetail_internal("%s", errbuf),
+					 errhint("Check the source, then start the channel again.")));
+
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\": %s", MyChannel, errbuf),
+				 errdetail("Retrying in %d seconds (retry %d of " INT64_FORMAT ").",
+						   config->connect_retry, failures,
+						   config->retry_count)));
+
+		channel_set_state(MySlot, CHANNEL_WAITING_TO_RECONNECT);
+		if (wait_or_stop(config->connect_retry * 1000L))
+			return;
+	}
+}
+
+/*
+ * Record an error that ends the worker in the status view: the message,
+ * its detail and the context that names the event and position.
+ */
+static void
+record_error(ErrorData *edata)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, edata->message);
+	if (edata->detail)
+		appendStringInfo(&buf, " DETAIL: %s", edata->detail);
+	if (edata->context)
+		appendStringInfo(&buf, " CONTEXT: %s", edata->context);
+	channel_set_error(MySlot, buf.data);
+	channel_set_state(MySlot, CHANNEL_ERROR);
+}
+
+void
+mysql_replica_worker_main(Datum main_arg)
+{
+	int			slotno = DatumGetInt32(main_arg);
+	uint64		generation;
+	MemoryContext worker_context;
+	Applier    *applier;
+	ChannelConfig config;
+
+	memcpy(&generation, MyBgworkerEntry->bgw_extra, sizeof(generation));
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(mysql_replica_database, NULL, 0);
+
+	MySlot = channel_attach(slotno, generation);
+	if (MySlot == NULL)
+		proc_exit(0);			/* a stale start: the slot moved on */
+	MyChannel = MemoryContextStrdup(TopMemoryContext, MySlot->name);
+	before_shmem_exit(worker_exit_callback, (Datum) 0);
+
+	worker_context = AllocSetContextCreate(TopMemoryContext,
+										   "mysql_replica worker",
+										   ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(worker_context);
+	pgstat_report_activity(STATE_RUNNING, psprintf("replicating channel \"%s\"",
+												   MyChannel));
+	source_library_init();
+	applier = applier_create(MySlot, MyChannel);
+
+	/*
+	 * Any error ends the worker, with the error in the status view; the
+	 * position committed so far is safe.
+	 */
+	PG_TRY();
+	{
+		if (!load_config(applier, &config))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("channel \"%s\" has no source configured", MyChannel),
+					 errhint("Configure it with mysql_replica.change_source(host => ...).")));
+
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\" started, source \"%s:%d\"",
+						MyChannel, config.source.host, config.source.port)));
+
+		run_channel(applier, &config);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		HOLD_INTERRUPTS();
+		EmitErrorReport();
+		MemoryContextSwitchTo(worker_context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		AbortOutOfAnyTransaction();
+		stop_producer();
+		record_error(edata);
+		RESUME_INTERRUPTS();
+		proc_exit(0);
+	}
+	PG_END_TRY();
+
+	ereport(LOG,
+			(errmsg("mysql_replica channel \"%s\" stopped", MyChannel)));
+	proc_exit(0);
+}
+
+/*
+ * Register the launcher.  It runs once at every server start (and after a
+ * crash restart), starts the channels left enabled, and then idles: a
+ * static worker that exited would not run again after a crash.
+ */
+void
+mysql_replica_register_launcher(void)
+{
+	BackgroundWorker worker;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 10;
+	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
+	strlcpy(worker.bgw_function_name, "mysql_replica_launcher_main", BGW_MAXLEN);
+	strlcpy(worker.bgw_name, "mysql_replica launcher", BGW_MAXLEN);
+	strlcpy(worker.bgw_type, "mysql_replica launcher", BGW_MAXLEN);
+	RegisterBackgroundWorker(&worker);
+}
+
+/* The channels to start at server start, in TopMemoryContext. */
+static List *
+enabled_channels(void)
+{
+	List	   *channels = NIL;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	if (OidIsValid(get_extension_oid("mysql_replica", true)))
+	{
+		if (SPI_execute("SELECT channel FROM mysql_replica.channels "
+						"WHERE enabled ORDER BY channel", true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read mysql_replica.channels");
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			char	   *name = get_text(SPI_tuptable->vals[i],
+										SPI_tuptable->tupdesc, 1);
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+			channels = lappend(channels, pstrdup(name));
+			MemoryContextSwitchTo(old);
+		}
+	}
+
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return channels;
+}
+
+/* Start one channel; one that cannot start must not keep the others down. */
+static void
+launch_enabled_channel(const char *name)
+{
+	PG_TRY();
+	{
+		channel_launch(name, false);
+		ereport(LOG,
+				(errmsg("mysql_replica launcher started channel \"%s\"", name)));
+	}
+	PG_CATCH();
+	{
+		EmitErrorReport();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+}
+
+void
+mysql_replica_launcher_main(Datum main_arg)
+{
+	List	   *channels;
+	ListCell   *lc;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(mysql_replica_database, NULL, 0);
+
+	channels = enabled_channels();
+	foreach(lc, channels)
+		launch_enabled_channel(lfirst(lc));
+
+	for (;;)
+	{
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_EXIT_ON_PM_DEATH, -1,
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+	}
+}

@@ -1,0 +1,742 @@
+/*-------------------------------------------------------------------------
+ *
+ * producer.c
+ *	  The producer thread of a channel: connects to the MySQL or MariaDB
+ *	  source, requests its binlog and queues every event for the applier.
+ *
+ * Everything here runs outside PostgreSQL's control, in a thread of the
+ * worker process, so it may call nothing of PostgreSQL: errors become
+ * plain strings in a SOURCE_MSG_ERROR message, memory comes from malloc.
+ *
+ * Every blocking operation must be interruptible, because stop_replica()
+ * promises an answer within milliseconds.  The client library calls our
+ * io_wait hook whenever a socket operation would block (connecting,
+ * reading, writing), and the hook polls the socket together with a stop
+ * eventfd; a stop request therefore ends any wait at once.  A full queue
+ * is waited out on a condition variable that the stop request signals.
+ *
+ * The binlog is requested with COM_BINLOG_DUMP sent through the
+ * connection's command method, and read packet by packet with
+ * mysql_net_read_packet.  We do not use Connector/C's own binlog API
+ * (mariadb_rpl_*): its event decoding is not reliable for the row formats
+ * we need, and the raw packets are all we want anyway.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+
+#include "source.h"
+
+/* MariaDB replica capability that makes the source send GTID events. */
+#define MARIA_SLAVE_CAPABILITY_GTID 4
+
+/* Read timeout when heartbeats are off: reconnect after an hour's silence. */
+#define SILENT_SOURCE_TIMEOUT 3600
+
+struct Producer
+{
+	SourceConfig config;
+	pthread_t	thread;
+
+	/* the queue; everything below is protected by lock */
+	pthread_mutex_t lock;
+	pthread_cond_t space_available;
+	SourceMessage *head;
+	SourceMessage *tail;
+	size_t		queued_bytes;
+	int			socket;			/* the source connection's socket, or -1 */
+
+	atomic_bool stop_requested;
+	int			wakeup_fd;		/* applier waits on it: messages queued */
+	int			stop_fd;		/* io_wait polls it: stop requested */
+};
+
+/*
+ * The client library's io_wait hook has no argument of ours, so the thread
+ * finds its producer through a thread-local variable.
+ */
+static __thread Producer *current_producer = NULL;
+
+static void *producer_main(void *arg);
+
+
+/*
+ * Allocate a message with room for len bytes of payload.  Returns NULL when
+ * out of memory; the callers treat that as a lost connection.
+ */
+static SourceMessage *
+message_alloc(SourceMessageKind kind, size_t len)
+{
+	SourceMessage *msg = malloc(offsetof(SourceMessage, data) + len + 1);
+
+	if (msg == NULL)
+		return NULL;
+	memset(msg, 0, offsetof(SourceMessage, data));
+	msg->kind = kind;
+	msg->len = len;
+	msg->data[len] = '\0';
+	return msg;
+}
+
+void
+source_message_free(SourceMessage *msg)
+{
+	free(msg);
+}
+
+/* Tell the applier that there is something to take. */
+static void
+wake_applier(Producer *producer)
+{
+	uint64_t	one = 1;
+	ssize_t		rc;
+
+	/* An eventfd counter cannot overflow in practice; ignore the result. */
+	rc = write(producer->wakeup_fd, &one, sizeof(one));
+	(void) rc;
+}
+
+/*
+ * Append a message to the queue, waiting while the queue is over its byte
+ * bound so that a slow applier slows the reader instead of growing memory.
+ * An empty queue always accepts a message, however large, so that a single
+ * big event cannot block forever.  Returns false (and frees the message)
+ * if a stop was requested while waiting.
+ */
+static bool
+queue_push(Producer *producer, SourceMessage *msg, bool bounded)
+{
+	pthread_mutex_lock(&producer->lock);
+	while (bounded &&
+		   producer->head != NULL &&
+		   producer->queued_bytes + msg->len > producer->config.queue_max_bytes &&
+		   !atomic_load(&producer->stop_requested))
+		pthread_cond_wait(&producer->space_available, &producer->lock);
+
+	if (bounded && atomic_load(&producer->stop_requested))
+	{
+		pthread_mutex_unlock(&producer->lock);
+		free(msg);
+		return false;
+	}
+
+	msg->next = NULL;
+	if (producer->tail)
+		producer->tail->next = msg;
+	else
+		producer->head = msg;
+	producer->tail = msg;
+	producer->queued_bytes += msg->len;
+	pthread_mutex_unlock(&producer->lock);
+
+	wake_applier(producer);
+	return true;
+}
+
+/* Queue the final error message of this thread. */
+static void
+push_error(Producer *producer, bool fatal, const char *message)
+{
+	size_t		len = strlen(message);
+	SourceMessage *msg = message_alloc(SOURCE_MSG_ERROR, len);
+
+	if (msg == NULL)
+		return;
+	msg->fatal = fatal;
+	memcpy(msg->data, message, len);
+	queue_push(producer, msg, false);
+}
+
+/*
+ * The client library's wait for socket readiness.  Waits for the socket or
+ * for a stop request, whichever comes first.  Returns >0 when the socket is
+ * ready, 0 on timeout and -1 when stopping or on error, which makes the
+ * library's operation fail with a lost-connection error.
+ */
+static int
+producer_io_wait(my_socket handle, my_bool is_read, int timeout)
+{
+	Producer   *producer = current_producer;
+	struct pollfd fds[2];
+	int			rc;
+
+	fds[0].fd = handle;
+	fds[0].events = is_read ? POLLIN : POLLOUT;
+	fds[0].revents = 0;
+	fds[1].fd = producer ? producer->stop_fd : -1;
+	fds[1].events = POLLIN;
+	fds[1].revents = 0;
+
+	do
+		rc = poll(fds, 2, timeout > 0 ? timeout : -1);
+	while (rc < 0 && errno == EINTR);
+
+	if (rc > 0 && fds[1].revents != 0)
+	{
+		errno = EINTR;
+		return -1;
+	}
+	return rc;
+}
+
+void
+source_library_init(void)
+{
+	mysql_library_init(0, NULL, NULL);
+}
+
+Producer *
+producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
+{
+	Producer   *producer;
+	sigset_t	all_signals;
+	sigset_t	old_signals;
+	int			rc;
+
+	producer = calloc(1, sizeof(Producer));
+	if (producer == NULL)
+	{
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	producer->config = *config;
+	producer->socket = -1;
+	producer->wakeup_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	producer->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (producer->wakeup_fd < 0 || producer->stop_fd < 0)
+	{
+		snprintf(errbuf, errlen, "could not create eventfd: %s",
+				 strerror(errno));
+		goto fail;
+	}
+	pthread_mutex_init(&producer->lock, NULL);
+	pthread_cond_init(&producer->space_available, NULL);
+	atomic_init(&producer->stop_requested, false);
+
+	/*
+	 * The thread must never run a PostgreSQL signal handler, so it starts
+	 * with every signal blocked: a new thread inherits the creator's mask.
+	 */
+	sigfillset(&all_signals);
+	pthread_sigmask(SIG_SETMASK, &all_signals, &old_signals);
+	rc = pthread_create(&producer->thread, NULL, producer_main, producer);
+	pthread_sigmask(SIG_SETMASK, &old_signals, NULL);
+	if (rc != 0)
+	{
+		snprintf(errbuf, errlen, "could not create producer thread: %s",
+				 strerror(rc));
+		pthread_cond_destroy(&producer->space_available);
+		pthread_mutex_destroy(&producer->lock);
+		goto fail;
+	}
+	return producer;
+
+fail:
+	if (producer->wakeup_fd >= 0)
+		close(producer->wakeup_fd);
+	if (producer->stop_fd >= 0)
+		close(producer->stop_fd);
+	free(producer);
+	return NULL;
+}
+
+int
+producer_wakeup_fd(Producer *producer)
+{
+	return producer->wakeup_fd;
+}
+
+SourceMessage *
+producer_next(Producer *producer)
+{
+	SourceMessage *msg;
+
+	pthread_mutex_lock(&producer->lock);
+	msg = producer->head;
+	if (msg != NULL)
+	{
+		producer->head = msg->next;
+		if (producer->head == NULL)
+			producer->tail = NULL;
+		producer->queued_bytes -= msg->len;
+		pthread_cond_signal(&producer->space_available);
+	}
+	else
+	{
+		uint64_t	count;
+		ssize_t		rc;
+
+		/*
+		 * Empty: consume the wake-ups.  Every push writes the eventfd after
+		 * adding its message, so nothing queued can be missed.
+		 */
+		rc = read(producer->wakeup_fd, &count, sizeof(count));
+		(void) rc;
+	}
+	pthread_mutex_unlock(&producer->lock);
+	return msg;
+}
+
+size_t
+producer_queued_bytes(Producer *producer)
+{
+	size_t		bytes;
+
+	pthread_mutex_lock(&producer->lock);
+	bytes = producer->queued_bytes;
+	pthread_mutex_unlock(&producer->lock);
+	return bytes;
+}
+
+void
+producer_request_stop(Producer *producer)
+{
+	uint64_t	one = 1;
+	ssize_t		rc;
+
+	atomic_store(&producer->stop_requested, true);
+	rc = write(producer->stop_fd, &one, sizeof(one));
+	(void) rc;
+
+	/*
+	 * Wake a full-queue wait, and shut the socket down so that a read that
+	 * is not going through io_wait returns as well.
+	 */
+	pthread_mutex_lock(&producer->lock);
+	pthread_cond_broadcast(&producer->space_available);
+	if (producer->socket >= 0)
+		shutdown(producer->socket, SHUT_RDWR);
+	pthread_mutex_unlock(&producer->lock);
+}
+
+void
+producer_destroy(Producer *producer)
+{
+	SourceMessage *msg;
+
+	producer_request_stop(producer);
+	pthread_join(producer->thread, NULL);
+
+	while ((msg = producer->head) != NULL)
+	{
+		producer->head = msg->next;
+		free(msg);
+	}
+	pthread_cond_destroy(&producer->space_available);
+	pthread_mutex_destroy(&producer->lock);
+	close(producer->wakeup_fd);
+	close(producer->stop_fd);
+	free(producer);
+}
+
+static bool
+stopping(Producer *producer)
+{
+	return atomic_load(&producer->stop_requested);
+}
+
+/*
+ * Is this client error one that retrying cannot fix?  Server errors about
+ * the binlog request (purged or unknown file, bad position) are; network
+ * errors and authentication failures are retried, as MySQL's own replica
+ * does, because a source being set up or restarted produces them too.
+ */
+static bool
+error_is_fatal(unsigned int err)
+{
+	switch (err)
+	{
+		case ER_MASTER_FATAL_ERROR_READING_BINLOG:
+		case ER_UNKNOWN_TARGET_BINLOG:
+		case ER_MASTER_HAS_PURGED_REQUIRED_GTIDS:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* Run a statement whose result is not needed. */
+static bool
+run_statement(MYSQL *mysql, const char *sql, char *err, size_t errlen)
+{
+	if (mysql_query(mysql, sql) != 0)
+	{
+		snprintf(err, errlen, "could not run \"%s\" on the source: %s",
+				 sql, mysql_error(mysql));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Check the source's settings that replication depends on, and learn its
+ * checksum algorithm and version.
+ */
+static bool
+check_source(Producer *producer, MYSQL *mysql, SourceMessage *connected,
+			 char *err, size_t errlen, bool *fatal)
+{
+	MYSQL_RES  *res;
+	MYSQL_ROW	row;
+
+	if (mysql_query(mysql,
+					"SELECT @@global.log_bin, @@global.binlog_format, "
+					"@@global.binlog_checksum, @@version") != 0 ||
+		(res = mysql_store_result(mysql)) == NULL)
+	{
+		snprintf(err, errlen, "could not read the source's binlog settings: %s",
+				 mysql_error(mysql));
+		return false;
+	}
+	row = mysql_fetch_row(res);
+	if (row == NULL || row[0] == NULL || row[1] == NULL || row[2] == NULL)
+	{
+		mysql_free_result(res);
+		snprintf(err, errlen, "could not read the source's binlog settings");
+		return false;
+	}
+	if (strcmp(row[0], "1") != 0)
+	{
+		snprintf(err, errlen,
+				 "binary logging is not enabled on the source (log_bin is off)");
+		*fatal = true;
+	}
+	else if (strcasecmp(row[1], "ROW") != 0)
+	{
+		snprintf(err, errlen,
+				 "the source's binlog_format is %s, but row-based replication "
+				 "needs binlog_format=ROW", row[1]);
+		*fatal = true;
+	}
+	connected->checksum_alg = strcasecmp(row[2], "CRC32") == 0 ? 1 : 0;
+	snprintf(connected->server_version, sizeof(connected->server_version),
+			 "%s", row[3] ? row[3] : "");
+	mysql_free_result(res);
+	return !*fatal;
+}
+
+/*
+ * Find the source's current end of binlog, for a channel that has no
+ * position yet.  MySQL 8.4 renamed SHOW MASTER STATUS, so try both.
+ */
+static bool
+current_binlog_end(MYSQL *mysql, SourceMessage *connected,
+				   char *err, size_t errlen)
+{
+	MYSQL_RES  *res;
+	MYSQL_ROW	row;
+
+	if (mysql_query(mysql, "SHOW MASTER STATUS") != 0 &&
+		mysql_query(mysql, "SHOW BINARY LOG STATUS") != 0)
+	{
+		snprintf(err, errlen, "could not read the source's binlog position: %s",
+				 mysql_error(mysql));
+		return false;
+	}
+	res = mysql_store_result(mysql);
+	row = res ? mysql_fetch_row(res) : NULL;
+	if (row == NULL || row[0] == NULL || row[1] == NULL)
+	{
+		if (res)
+			mysql_free_result(res);
+		snprintf(err, errlen,
+				 "the source reports no binlog position; is binary logging "
+				 "enabled and does the user have the REPLICATION CLIENT or "
+				 "BINLOG MONITOR privilege?");
+		return false;
+	}
+	snprintf(connected->log_file, sizeof(connected->log_file), "%s", row[0]);
+	connected->log_pos = strtoull(row[1], NULL, 10);
+	mysql_free_result(res);
+	return true;
+}
+
+static void
+put_uint16(uint8_t *p, uint16_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+}
+
+static void
+put_uint32(uint8_t *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+/*
+ * Register as a replica (COM_REGISTER_SLAVE), so that the source lists us
+ * in SHOW REPLICA HOSTS with our server id, then request the binlog from
+ * the position (COM_BINLOG_DUMP).
+ */
+static bool
+request_binlog(Producer *producer, MYSQL *mysql, const char *log_file,
+			   uint64_t log_pos, char *err, size_t errlen)
+{
+	uint8_t		reg[4 + 3 + 2 + 4 + 4];
+	uint8_t    *dump;
+	size_t		file_len = strlen(log_file);
+	uint8_t    *p = reg;
+
+	put_uint32(p, producer->config.server_id);
+	p += 4;
+	*p++ = 0;					/* hostname */
+	*p++ = 0;					/* user */
+	*p++ = 0;					/* password */
+	put_uint16(p, 0);			/* port */
+	p += 2;
+	put_uint32(p, 0);			/* replication rank */
+	p += 4;
+	put_uint32(p, 0);			/* source id */
+	p += 4;
+	if (mysql->methods->db_command(mysql, COM_REGISTER_SLAVE,
+								   (const char *) reg, p - reg, 0, NULL) != 0)
+	{
+		snprintf(err, errlen, "could not register as a replica: %s",
+				 mysql_error(mysql));
+		return false;
+	}
+
+	/* COM_BINLOG_DUMP has room for 32-bit positions only. */
+	if (log_pos > UINT32_MAX)
+	{
+		snprintf(err, errlen, "binlog position %llu is out of range",
+				 (unsigned long long) log_pos);
+		return false;
+	}
+	dump = malloc(10 + file_len);
+	if (dump == NULL)
+	{
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	put_uint32(dump, (uint32_t) log_pos);
+	put_uint16(dump + 4, 0);	/* flags: block at the end of the binlog */
+	put_uint32(dump + 6, producer->config.server_id);
+	memcpy(dump + 10, log_file, file_len);
+	if (mysql->methods->db_command(mysql, COM_BINLOG_DUMP,
+								   (const char *) dump, 10 + file_len,
+								   1, NULL) != 0)
+	{
+		free(dump);
+		snprintf(err, errlen, "could not request the binlog: %s",
+				 mysql_error(mysql));
+		return false;
+	}
+	free(dump);
+	return true;
+}
+
+/* Set the connection options; all waits go through producer_io_wait. */
+static void
+set_options(Producer *producer, MYSQL *mysql)
+{
+	const SourceConfig *config = &producer->config;
+	unsigned int connect_timeout = config->connect_timeout;
+	unsigned int read_timeout;
+	unsigned long max_packet = 1024UL * 1024 * 1024;
+	my_bool		on = 1;
+
+	/*
+	 * With heartbeats, a silence of twice the period means the connection
+	 * is dead; without, only a very long silence does.
+	 */
+	if (config->heartbeat_period > 0)
+	{
+		read_timeout = (unsigned int) (config->heartbeat_period * 2 + 0.999);
+		if (read_timeout < 1)
+			read_timeout = 1;
+	}
+	else
+		read_timeout = SILENT_SOURCE_TIMEOUT;
+
+	mysql_optionsv(mysql, MARIADB_OPT_IO_WAIT, producer_io_wait);
+	mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+	mysql_optionsv(mysql, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
+	mysql_optionsv(mysql, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
+	mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+
+	if (config->ssl_mode != SOURCE_SSL_DISABLED)
+		mysql_ssl_set(mysql, NULL, NULL, NULL, NULL, NULL);
+	if (config->ssl_mode >= SOURCE_SSL_REQUIRED)
+		mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+	if (config->ssl_mode >= SOURCE_SSL_VERIFY_CA)
+		mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+}
+
+/*
+ * One connection's life: connect, check, request the binlog, then queue
+ * events until the connection ends or a stop is requested.
+ */
+static void *
+producer_main(void *arg)
+{
+	Producer   *producer = arg;
+	const SourceConfig *config = &producer->config;
+	MYSQL	   *mysql;
+	SourceMessage *connected = NULL;
+	char		err[1024];
+	char		sql[128];
+	bool		fatal = false;
+
+	current_producer = producer;
+	err[0] = '\0';
+
+	mysql = mysql_init(NULL);
+	if (mysql == NULL)
+	{
+		push_error(producer, false, "could not allocate a MySQL connection");
+		return NULL;
+	}
+	set_options(producer, mysql);
+
+	if (mysql_real_connect(mysql, config->host, config->username,
+						   config->password, NULL, config->port, NULL,
+						   0) == NULL)
+	{
+		snprintf(err, sizeof(err), "could not connect to source \"%s:%d\": %s",
+				 config->host, config->port, mysql_error(mysql));
+		goto done;
+	}
+
+	/* Publish the socket so that a stop request can shut it down. */
+	pthread_mutex_lock(&producer->lock);
+	producer->socket = mysql_get_socket(mysql);
+	pthread_mutex_unlock(&producer->lock);
+	if (stopping(producer))
+		goto done;
+
+	connected = message_alloc(SOURCE_MSG_CONNECTED, 0);
+	if (connected == NULL)
+	{
+		snprintf(err, sizeof(err), "out of memory");
+		goto done;
+	}
+	if (!check_source(producer, mysql, connected, err, sizeof(err), &fatal))
+		goto done;
+
+	/*
+	 * Announce that we understand checksums (without this MariaDB sends
+	 * nothing after the first rotate event), ask MariaDB for GTID events,
+	 * and ask for heartbeats while the source is idle.
+	 */
+	if (!run_statement(mysql,
+					   "SET @master_binlog_checksum = @@global.binlog_checksum, "
+					   "@source_binlog_checksum = @@global.binlog_checksum",
+					   err, sizeof(err)))
+		goto done;
+	snprintf(sql, sizeof(sql), "SET @mariadb_slave_capability = %d",
+			 MARIA_SLAVE_CAPABILITY_GTID);
+	if (!run_statement(mysql, sql, err, sizeof(err)))
+		goto done;
+	if (config->heartbeat_period > 0)
+	{
+		snprintf(sql, sizeof(sql),
+				 "SET @master_heartbeat_period = %llu, "
+				 "@source_heartbeat_period = %llu",
+				 (unsigned long long) (config->heartbeat_period * 1e9),
+				 (unsigned long long) (config->heartbeat_period * 1e9));
+		if (!run_statement(mysql, sql, err, sizeof(err)))
+			goto done;
+	}
+
+	if (config->log_file[0] != '\0')
+	{
+		snprintf(connected->log_file, sizeof(connected->log_file), "%s",
+				 config->log_file);
+		connected->log_pos = config->log_pos;
+	}
+	else if (!current_binlog_end(mysql, connected, err, sizeof(err)))
+		goto done;
+
+	if (!request_binlog(producer, mysql, connected->log_file,
+						connected->log_pos, err, sizeof(err)))
+	{
+		fatal = error_is_fatal(mysql_errno(mysql));
+		goto done;
+	}
+	if (!queue_push(producer, connected, false))
+		goto done;
+	connected = NULL;
+
+	/* Stream: each packet is an OK byte followed by one binlog event. */
+	for (;;)
+	{
+		unsigned long len = mysql_net_read_packet(mysql);
+		const uint8_t *packet;
+		SourceMessage *msg;
+
+		if (stopping(producer))
+			break;
+		if (len == packet_error || len == 0)
+		{
+			fatal = error_is_fatal(mysql_errno(mysql));
+			snprintf(err, sizeof(err),
+					 "lost the binlog stream from source \"%s:%d\": %s",
+					 config->host, config->port, mysql_error(mysql));
+			break;
+		}
+		packet = mysql->net.read_pos;
+		if (packet[0] == 0xfe && len < 8)
+		{
+			snprintf(err, sizeof(err),
+					 "the source \"%s:%d\" ended the binlog stream",
+					 config->host, config->port);
+			break;
+		}
+		if (packet[0] != 0x00)
+		{
+			snprintf(err, sizeof(err),
+					 "unexpected packet of %lu bytes starting with 0x%02x "
+					 "in the binlog stream", len, packet[0]);
+			break;
+		}
+		msg = message_alloc(SOURCE_MSG_EVENT, len - 1);
+		if (msg == NULL)
+		{
+			snprintf(err, sizeof(err), "out of memory for a binlog event "
+					 "of %lu bytes", len - 1);
+			break;
+		}
+		memcpy(msg->data, packet + 1, len - 1);
+		if (!queue_push(producer, msg, true))
+			break;
+	}
+
+done:
+	if (!stopping(producer) && err[0] != '\0')
+		push_error(producer, fatal, err);
+	else if (!stopping(producer))
+		push_error(producer, false, "the connection to the source ended");
+	free(connected);
+
+	/* Unpublish the socket before closing it, so no one shuts down a
+	 * reused descriptor. */
+	pthread_mutex_lock(&producer->lock);
+	producer->socket = -1;
+	pthread_mutex_unlock(&producer->lock);
+	mysql_close(mysql);
+	mysql_thread_end();
+	return NULL;
+}
