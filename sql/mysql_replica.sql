@@ -78,11 +78,41 @@ DECLARE
 	old		mysql_replica.channels;
 BEGIN
 	IF change_source.channel IS NULL THEN
-		RAISE EXCEPTION 'channel name must not be null';
+		RAISE EXCEPTION 'channel name must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF change_source.port NOT BETWEEN 1 AND 65535 THEN
+		RAISE EXCEPTION 'invalid port %', change_source.port
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF change_source.server_id NOT BETWEEN 1 AND 4294967295 THEN
+		RAISE EXCEPTION 'invalid server_id %', change_source.server_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'A server id is between 1 and 4294967295 and differs from the ids of the source and its other replicas.';
+	END IF;
+	IF change_source.connect_retry NOT BETWEEN 1 AND 31536000 THEN
+		RAISE EXCEPTION 'invalid connect_retry %', change_source.connect_retry
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'connect_retry is a number of seconds, at least 1.';
+	END IF;
+	IF change_source.retry_count < 0 THEN
+		RAISE EXCEPTION 'invalid retry_count %', change_source.retry_count
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF change_source.heartbeat_period NOT BETWEEN 0 AND 4294967 THEN
+		RAISE EXCEPTION 'invalid heartbeat_period %', change_source.heartbeat_period
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'heartbeat_period is a number of seconds; 0 turns heartbeats off.';
+	END IF;
+	IF lower(change_source.ssl_mode) NOT IN ('disabled', 'preferred', 'required',
+											  'verify_ca', 'verify_identity') THEN
+		RAISE EXCEPTION 'invalid ssl_mode "%"', change_source.ssl_mode
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Valid modes are disabled, preferred, required, verify_ca and verify_identity.';
 	END IF;
 	IF change_source.log_pos IS NOT NULL AND change_source.log_pos < 4 THEN
 		RAISE EXCEPTION 'invalid binlog position %', change_source.log_pos
-			USING HINT = 'A binlog position is 4 or more: the first event of a file starts at offset 4.';
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'A binlog position is 4 or more: the first event of a file starts at offset 4.';
 	END IF;
 	PERFORM mysql_replica._check_stopped(change_source.channel);
 
@@ -117,7 +147,7 @@ BEGIN
 		IF (SELECT p.log_file IS NULL FROM mysql_replica.channel_position p
 			WHERE p.channel = change_source.channel) THEN
 			RAISE EXCEPTION 'log_pos needs a log_file'
-				USING HINT = 'Give the binlog file name with log_file.';
+				USING ERRCODE = 'invalid_parameter_value', HINT = 'Give the binlog file name with log_file.';
 		END IF;
 	ELSIF old.channel IS NOT NULL AND
 		  (old.host IS DISTINCT FROM coalesce(change_source.host, old.host) OR
@@ -194,6 +224,8 @@ REVOKE ALL ON FUNCTION mysql_replica.reset_replica(boolean, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica._worker_status() FROM PUBLIC;
 REVOKE ALL ON mysql_replica.status FROM PUBLIC;
 
+-- Everyone may look into the schema; what is in it is granted one by one.
 -- Monitoring roles may watch, not steer.
+GRANT USAGE ON SCHEMA mysql_replica TO PUBLIC;
 GRANT EXECUTE ON FUNCTION mysql_replica._worker_status() TO pg_monitor;
 GRANT SELECT ON mysql_replica.status TO pg_monitor;

@@ -87,6 +87,7 @@ extern int	channel_slot_count(void);
 /* worker.c */
 extern PGDLLEXPORT void mysql_replica_worker_main(Datum main_arg);
 extern PGDLLEXPORT void mysql_replica_launcher_main(Datum main_arg);
+extern PGDLLEXPORT void mysql_replica_starter_main(Datum main_arg);
 extern void mysql_replica_register_launcher(void);
 
 #endif							/* MYSQL_REPLICA_H */

@@ -459,7 +459,10 @@ channel_set_state(ChannelSlot *slot, ChannelState state)
 	SpinLockRelease(&slot->mutex);
 }
 
-/* Record an error for the status view; the caller also logs it. */
+/*
+ * Record an error for the status view (the caller also logs it); an empty
+ * message clears it.
+ */
 void
 channel_set_error(ChannelSlot *slot, const char *message)
 {
@@ -467,7 +470,7 @@ channel_set_error(ChannelSlot *slot, const char *message)
 
 	SpinLockAcquire(&slot->mutex);
 	strlcpy(slot->last_error, message, MAX_LAST_ERROR_LEN);
-	slot->last_error_time = now;
+	slot->last_error_time = message[0] != '\0' ? now : 0;
 	SpinLockRelease(&slot->mutex);
 }
 

@@ -278,6 +278,9 @@ stream(Applier *applier, Producer *producer, const SourceConfig *source,
 								msg->log_file, msg->log_pos)));
 				applier_start_stream(applier, msg->checksum_alg,
 									 msg->log_file, msg->log_pos);
+
+				/* Connected: the last connection error is history. */
+				channel_set_error(MySlot, "");
 				break;
 
 			case SOURCE_MSG_EVENT:
@@ -464,9 +467,13 @@ mysql_replica_worker_main(Datum main_arg)
 }
 
 /*
- * Register the launcher.  It runs once at every server start (and after a
- * crash restart), starts the channels left enabled, and then idles: a
- * static worker that exited would not run again after a crash.
+ * Register the launcher.  It runs at every server start and after every
+ * crash restart (a static worker that exited would not), and starts the
+ * channels that were left enabled.  Reading which channels those are needs
+ * a database connection, which would keep the database from being dropped
+ * if the launcher held it while idle; so the launcher only starts a
+ * short-lived "starter" worker that connects, starts the channels and
+ * exits, and then idles without a connection.
  */
 void
 mysql_replica_register_launcher(void)
@@ -474,8 +481,7 @@ mysql_replica_register_launcher(void)
 	BackgroundWorker worker;
 
 	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS;
 	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
 	worker.bgw_restart_time = 10;
 	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
@@ -526,7 +532,7 @@ launch_enabled_channel(const char *name)
 	{
 		channel_launch(name, false);
 		ereport(LOG,
-				(errmsg("mysql_replica launcher started channel \"%s\"", name)));
+				(errmsg("mysql_replica started channel \"%s\"", name)));
 	}
 	PG_CATCH();
 	{
@@ -536,13 +542,13 @@ launch_enabled_channel(const char *name)
 	PG_END_TRY();
 }
 
+/* The starter: start the enabled channels, then exit. */
 void
-mysql_replica_launcher_main(Datum main_arg)
+mysql_replica_starter_main(Datum main_arg)
 {
 	List	   *channels;
 	ListCell   *lc;
 
-	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(mysql_replica_database, NULL, 0);
@@ -550,6 +556,31 @@ mysql_replica_launcher_main(Datum main_arg)
 	channels = enabled_channels();
 	foreach(lc, channels)
 		launch_enabled_channel(lfirst(lc));
+	proc_exit(0);
+}
+
+void
+mysql_replica_launcher_main(Datum main_arg)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+		BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
+	strlcpy(worker.bgw_function_name, "mysql_replica_starter_main", BGW_MAXLEN);
+	strlcpy(worker.bgw_name, "mysql_replica starter", BGW_MAXLEN);
+	strlcpy(worker.bgw_type, "mysql_replica starter", BGW_MAXLEN);
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		ereport(WARNING,
+				(errmsg("could not start the mysql_replica starter: no background worker slot free"),
+				 errhint("Raise max_worker_processes; enabled channels must be started by hand.")));
 
 	for (;;)
 	{
@@ -557,10 +588,5 @@ mysql_replica_launcher_main(Datum main_arg)
 						 PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
-		if (ConfigReloadPending)
-		{
-			ConfigReloadPending = false;
-			ProcessConfigFile(PGC_SIGHUP);
-		}
 	}
 }
