@@ -85,6 +85,10 @@ extern void channel_unlock(void);
 extern int	channel_slot_count(void);
 
 /* worker.c */
+struct BackgroundWorker;
+extern void mysql_replica_worker_init(struct BackgroundWorker *worker,
+									  const char *function_name,
+									  const char *type, bool database);
 extern PGDLLEXPORT void mysql_replica_worker_main(Datum main_arg);
 extern PGDLLEXPORT void mysql_replica_launcher_main(Datum main_arg);
 extern PGDLLEXPORT void mysql_replica_starter_main(Datum main_arg);

@@ -191,16 +191,10 @@ start_worker(const char *name, int slotno, uint64 generation)
 	pid_t		pid;
 	bool		attached;
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "mysql_replica_worker_main", BGW_MAXLEN);
+	mysql_replica_worker_init(&worker, "mysql_replica_worker_main",
+							  "mysql_replica worker", true);
 	snprintf(worker.bgw_name, BGW_MAXLEN,
 			 "mysql_replica worker for channel \"%s\"", name);
-	strlcpy(worker.bgw_type, "mysql_replica worker", BGW_MAXLEN);
 	worker.bgw_main_arg = Int32GetDatum(slotno);
 	memcpy(worker.bgw_extra, &generation, sizeof(generation));
 	worker.bgw_notify_pid = MyProcPid;

@@ -467,6 +467,26 @@ mysql_replica_worker_main(Datum main_arg)
 }
 
 /*
+ * Fill in what all of our background workers share; the caller names the
+ * entry point and may change the rest.
+ */
+void
+mysql_replica_worker_init(BackgroundWorker *worker, const char *function_name,
+						  const char *type, bool database)
+{
+	memset(worker, 0, sizeof(BackgroundWorker));
+	worker->bgw_flags = BGWORKER_SHMEM_ACCESS;
+	if (database)
+		worker->bgw_flags |= BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker->bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker->bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(worker->bgw_library_name, "mysql_replica", BGW_MAXLEN);
+	strlcpy(worker->bgw_function_name, function_name, BGW_MAXLEN);
+	strlcpy(worker->bgw_name, type, BGW_MAXLEN);
+	strlcpy(worker->bgw_type, type, BGW_MAXLEN);
+}
+
+/*
  * Register the launcher.  It runs at every server start and after every
  * crash restart (a static worker that exited would not), and starts the
  * channels that were left enabled.  Reading which channels those are needs
@@ -480,14 +500,9 @@ mysql_replica_register_launcher(void)
 {
 	BackgroundWorker worker;
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	mysql_replica_worker_init(&worker, "mysql_replica_launcher_main",
+							  "mysql_replica launcher", false);
 	worker.bgw_restart_time = 10;
-	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "mysql_replica_launcher_main", BGW_MAXLEN);
-	strlcpy(worker.bgw_name, "mysql_replica launcher", BGW_MAXLEN);
-	strlcpy(worker.bgw_type, "mysql_replica launcher", BGW_MAXLEN);
 	RegisterBackgroundWorker(&worker);
 }
 
@@ -568,15 +583,8 @@ mysql_replica_launcher_main(Datum main_arg)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
-		BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	strlcpy(worker.bgw_library_name, "mysql_replica", BGW_MAXLEN);
-	strlcpy(worker.bgw_function_name, "mysql_replica_starter_main", BGW_MAXLEN);
-	strlcpy(worker.bgw_name, "mysql_replica starter", BGW_MAXLEN);
-	strlcpy(worker.bgw_type, "mysql_replica starter", BGW_MAXLEN);
+	mysql_replica_worker_init(&worker, "mysql_replica_starter_main",
+							  "mysql_replica starter", true);
 	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
 		ereport(WARNING,
 				(errmsg("could not start the mysql_replica starter: no background worker slot free"),
