@@ -33,6 +33,8 @@ CREATE TABLE mysql_replica.channels (
 	ssl_mode			text NOT NULL DEFAULT 'preferred'
 						CHECK (ssl_mode IN ('disabled', 'preferred', 'required',
 											'verify_ca', 'verify_identity')),
+	exec_mode			text NOT NULL DEFAULT 'strict'
+						CHECK (exec_mode IN ('strict', 'idempotent')),
 	enabled				boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channels FROM PUBLIC;
@@ -46,15 +48,21 @@ CREATE TABLE mysql_replica.channel_position (
 	log_file			text,
 	log_pos				bigint CHECK (log_pos >= 4),
 	gtid_executed		text NOT NULL DEFAULT '',
-	applied_at			timestamptz
+	applied_at			timestamptz,
+	-- skip_transaction() asked to skip the next source transaction
+	skip_next			boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channel_position FROM PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channels', '');
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channel_position', '');
 
-CREATE FUNCTION mysql_replica._check_stopped(channel text) RETURNS void
+CREATE FUNCTION mysql_replica._check_stopped(channel text, action text)
+	RETURNS void
 	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'mysql_replica_check_stopped';
+
+CREATE FUNCTION mysql_replica._forget_channel_state(channel text) RETURNS void
+	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'mysql_replica_forget_channel_state';
 
 -- CHANGE REPLICATION SOURCE TO: set what is given, keep the rest.
 CREATE FUNCTION mysql_replica.change_source(
@@ -69,6 +77,7 @@ CREATE FUNCTION mysql_replica.change_source(
 	log_file			text DEFAULT NULL,
 	log_pos				bigint DEFAULT NULL,
 	ssl_mode			text DEFAULT NULL,
+	exec_mode			text DEFAULT NULL,
 	channel				text DEFAULT 'default')
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -110,16 +119,25 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Valid modes are disabled, preferred, required, verify_ca and verify_identity.';
 	END IF;
+	IF lower(change_source.exec_mode) NOT IN ('strict', 'idempotent') THEN
+		RAISE EXCEPTION 'invalid exec_mode "%"', change_source.exec_mode
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Valid modes are strict and idempotent.';
+	END IF;
 	IF change_source.log_pos IS NOT NULL AND change_source.log_pos < 4 THEN
 		RAISE EXCEPTION 'invalid binlog position %', change_source.log_pos
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'A binlog position is 4 or more: the first event of a file starts at offset 4.';
 	END IF;
-	PERFORM mysql_replica._check_stopped(change_source.channel);
+	PERFORM mysql_replica._check_stopped(change_source.channel,
+										 'change the source of');
 
 	SELECT * INTO old FROM mysql_replica.channels c
 		WHERE c.channel = change_source.channel FOR UPDATE;
 
 	IF NOT FOUND THEN
+		-- A channel of this name may have run before (dropped with
+		-- reset_replica or with the extension): forget its old state.
+		PERFORM mysql_replica._forget_channel_state(change_source.channel);
 		INSERT INTO mysql_replica.channels (channel)
 			VALUES (change_source.channel);
 		INSERT INTO mysql_replica.channel_position (channel)
@@ -135,14 +153,16 @@ BEGIN
 		connect_retry = coalesce(change_source.connect_retry, c.connect_retry),
 		retry_count = coalesce(change_source.retry_count, c.retry_count),
 		heartbeat_period = coalesce(change_source.heartbeat_period, c.heartbeat_period),
-		ssl_mode = coalesce(lower(change_source.ssl_mode), c.ssl_mode)
+		ssl_mode = coalesce(lower(change_source.ssl_mode), c.ssl_mode),
+		exec_mode = coalesce(lower(change_source.exec_mode), c.exec_mode)
 	WHERE c.channel = change_source.channel;
 
 	IF change_source.log_file IS NOT NULL OR change_source.log_pos IS NOT NULL THEN
 		-- A position names a place in one file: a new file starts at 4.
 		UPDATE mysql_replica.channel_position p SET
 			log_file = coalesce(change_source.log_file, p.log_file),
-			log_pos = coalesce(change_source.log_pos, 4)
+			log_pos = coalesce(change_source.log_pos, 4),
+			skip_next = false
 		WHERE p.channel = change_source.channel;
 		IF (SELECT p.log_file IS NULL FROM mysql_replica.channel_position p
 			WHERE p.channel = change_source.channel) THEN
@@ -154,12 +174,35 @@ BEGIN
 		   old.port IS DISTINCT FROM coalesce(change_source.port, old.port)) THEN
 		-- A position means nothing on another server.
 		UPDATE mysql_replica.channel_position p SET
-			log_file = NULL, log_pos = NULL
+			log_file = NULL, log_pos = NULL, skip_next = false
 		WHERE p.channel = change_source.channel;
 		RAISE NOTICE 'the source of channel "%" changed, its binlog position was reset',
 			change_source.channel
 			USING HINT = 'The channel will start at the new source''s current end of binlog unless log_file and log_pos are given.';
 	END IF;
+END;
+$$;
+
+-- Like MySQL's sql_replica_skip_counter = 1: the next source transaction,
+-- the one that stopped the channel, is skipped when it starts again.
+CREATE FUNCTION mysql_replica.skip_transaction(channel text DEFAULT 'default')
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM mysql_replica._check_stopped(skip_transaction.channel,
+										 'skip a transaction of');
+	UPDATE mysql_replica.channel_position p SET skip_next = true
+	WHERE p.channel = skip_transaction.channel AND p.log_file IS NOT NULL;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'channel "%" has no position to skip from',
+			skip_transaction.channel
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  HINT = 'A channel skips the transaction after its last applied one; this one has not applied any yet.';
+	END IF;
+	RAISE LOG 'mysql_replica channel "%": the next source transaction will be skipped',
+		skip_transaction.channel;
 END;
 $$;
 
@@ -187,6 +230,7 @@ CREATE FUNCTION mysql_replica._worker_status(
 	OUT events_received bigint,
 	OUT transactions_applied bigint,
 	OUT rows_applied bigint,
+	OUT rows_skipped bigint,
 	OUT connect_attempts bigint,
 	OUT last_error text,
 	OUT last_error_time timestamptz)
@@ -208,16 +252,22 @@ SELECT c.channel,
 	   coalesce(w.events_received, 0) AS events_received,
 	   coalesce(w.transactions_applied, 0) AS transactions_applied,
 	   coalesce(w.rows_applied, 0) AS rows_applied,
+	   coalesce(w.rows_skipped, 0) AS rows_skipped,
 	   coalesce(w.connect_attempts, 0) AS connect_attempts,
 	   w.last_error,
-	   w.last_error_time
+	   w.last_error_time,
+	   c.exec_mode,
+	   p.skip_next AS skip_pending
 FROM mysql_replica.channels c
 	 LEFT JOIN mysql_replica.channel_position p USING (channel)
 	 LEFT JOIN mysql_replica._worker_status() w USING (channel);
 
-REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica._forget_channel_state(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
-	bigint, integer, bigint, double precision, text, bigint, text, text) FROM PUBLIC;
+	bigint, integer, bigint, double precision, text, bigint, text, text, text)
+	FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.skip_transaction(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.start_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.stop_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.reset_replica(boolean, text) FROM PUBLIC;

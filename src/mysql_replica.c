@@ -43,6 +43,7 @@ PG_FUNCTION_INFO_V1(mysql_replica_start_replica);
 PG_FUNCTION_INFO_V1(mysql_replica_stop_replica);
 PG_FUNCTION_INFO_V1(mysql_replica_reset_replica);
 PG_FUNCTION_INFO_V1(mysql_replica_check_stopped);
+PG_FUNCTION_INFO_V1(mysql_replica_forget_channel_state);
 PG_FUNCTION_INFO_V1(mysql_replica_worker_status);
 
 static void
@@ -231,11 +232,23 @@ ensure_stopped(const char *channel, const char *what)
 				 errhint("Stop it first with mysql_replica.stop_replica().")));
 }
 
-/* _check_stopped(channel): used by change_source(). */
+/*
+ * _check_stopped(channel, action): used by the functions in SQL that need
+ * the channel stopped; action completes "cannot ... channel".
+ */
 Datum
 mysql_replica_check_stopped(PG_FUNCTION_ARGS)
 {
-	ensure_stopped(channel_name_arg(fcinfo, 0), "change the source of");
+	ensure_stopped(channel_name_arg(fcinfo, 0),
+				   text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_VOID();
+}
+
+/* _forget_channel_state(channel): used by change_source() for new channels. */
+Datum
+mysql_replica_forget_channel_state(PG_FUNCTION_ARGS)
+{
+	channel_forget(channel_name_arg(fcinfo, 0));
 	PG_RETURN_VOID();
 }
 
@@ -293,8 +306,8 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 	{
 		ChannelSlot *slot = channel_slot(i);
 		ChannelSlot copy;
-		Datum		values[10];
-		bool		nulls[10];
+		Datum		values[11];
+		bool		nulls[11];
 
 		if (!slot->in_use)
 			continue;
@@ -324,14 +337,15 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 		values[4] = Int64GetDatum(copy.events_received);
 		values[5] = Int64GetDatum(copy.transactions_applied);
 		values[6] = Int64GetDatum(copy.rows_applied);
-		values[7] = Int64GetDatum(copy.connect_attempts);
+		values[7] = Int64GetDatum(copy.rows_skipped);
+		values[8] = Int64GetDatum(copy.connect_attempts);
 		if (copy.last_error[0] != '\0')
 		{
-			values[8] = CStringGetTextDatum(copy.last_error);
-			values[9] = TimestampTzGetDatum(copy.last_error_time);
+			values[9] = CStringGetTextDatum(copy.last_error);
+			values[10] = TimestampTzGetDatum(copy.last_error_time);
 		}
 		else
-			nulls[8] = nulls[9] = true;
+			nulls[9] = nulls[10] = true;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -62,6 +62,7 @@ typedef struct ChannelSlot
 	uint64		events_received;
 	uint64		transactions_applied;
 	uint64		rows_applied;
+	uint64		rows_skipped;	/* idempotent mode: changes found moot */
 	uint64		connect_attempts;
 	char		last_error[MAX_LAST_ERROR_LEN];
 	TimestampTz last_error_time;
@@ -79,7 +80,7 @@ extern ChannelSlot *channel_attach(int slotno, uint64 generation);
 extern void channel_set_state(ChannelSlot *slot, ChannelState state);
 extern void channel_set_error(ChannelSlot *slot, const char *message);
 extern void channel_count(ChannelSlot *slot, uint64 events, uint64 transactions,
-						  uint64 rows);
+						  uint64 rows, uint64 skipped_rows);
 extern void channel_lock_shared(void);
 extern void channel_unlock(void);
 extern int	channel_slot_count(void);

@@ -121,6 +121,21 @@ struct Applier
 
 	bool		in_transaction;
 	uint64		transaction_rows;
+	uint64		transaction_skipped_rows;
+
+	/*
+	 * exec_mode idempotent: an insert of an existing row updates it, an
+	 * update or delete of a missing row is counted and skipped.
+	 */
+	bool		idempotent;
+
+	/* skip_transaction(): skip the next source transaction, which is ... */
+	bool		skip_next;
+	/* ... this one, now being read */
+	bool		skipping;
+
+	/* asked between rows, so that a long event does not delay a stop */
+	bool		(*should_stop) (void);
 	ChannelState published_state;
 
 	HTAB	   *table_maps;		/* table id -> TableMapEntry */
@@ -300,7 +315,8 @@ applier_load_position(Applier *applier)
 	int			rc;
 
 	values[0] = CStringGetTextDatum(applier->channel);
-	rc = SPI_execute_with_args("SELECT log_file, log_pos, gtid_executed "
+	rc = SPI_execute_with_args("SELECT log_file, log_pos, gtid_executed, "
+							   "skip_next "
 							   "FROM mysql_replica.channel_position "
 							   "WHERE channel = $1",
 							   1, argtypes, values, NULL, true, 1);
@@ -311,6 +327,7 @@ applier_load_position(Applier *applier)
 	applier->committed_file[0] = '\0';
 	applier->committed_pos = 0;
 	applier->n_domains = 0;
+	applier->skip_next = false;
 	if (SPI_processed == 0)
 		return;
 
@@ -329,6 +346,8 @@ applier_load_position(Applier *applier)
 		d = SPI_getbinval(tuple, desc, 3, &isnull);
 		if (!isnull)
 			parse_gtid_executed(applier, TextDatumGetCString(d));
+		d = SPI_getbinval(tuple, desc, 4, &isnull);
+		applier->skip_next = !isnull && DatumGetBool(d);
 	}
 }
 
@@ -348,6 +367,13 @@ bool
 applier_in_transaction(Applier *applier)
 {
 	return applier->in_transaction;
+}
+
+void
+applier_set_options(Applier *applier, bool idempotent, bool (*should_stop) (void))
+{
+	applier->idempotent = idempotent;
+	applier->should_stop = should_stop;
 }
 
 /*
@@ -398,7 +424,8 @@ save_position(Applier *applier)
 
 		plan = SPI_prepare("UPDATE mysql_replica.channel_position "
 						   "SET log_file = $2, log_pos = $3, "
-						   "gtid_executed = $4, applied_at = now() "
+						   "gtid_executed = $4, applied_at = now(), "
+						   "skip_next = false "
 						   "WHERE channel = $1", 4, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s",
@@ -475,6 +502,11 @@ applier_abort(Applier *applier)
 		AbortCurrentTransaction();
 		applier->in_transaction = false;
 	}
+
+	/* A transaction being skipped is still the one to skip next time. */
+	if (applier->skipping)
+		applier->skip_next = true;
+	applier->skipping = false;
 	applier->has_pending_gtid = false;
 	clear_table_maps(applier);
 	strlcpy(applier->log_file, applier->committed_file, BINLOG_MAX_FILE_NAME);
@@ -489,6 +521,14 @@ begin_source_transaction(Applier *applier, const BinlogEvent *ev)
 	begin_pg_transaction();
 	applier->in_transaction = true;
 	applier->transaction_rows = 0;
+	applier->transaction_skipped_rows = 0;
+
+	/* The transaction that skip_transaction() asked to skip. */
+	if (applier->skip_next)
+	{
+		applier->skipping = true;
+		applier->skip_next = false;
+	}
 
 	SpinLockAcquire(&applier->slot->mutex);
 	applier->slot->event_time = time_t_to_timestamptz(ev->header.timestamp);
@@ -509,11 +549,18 @@ commit_source_transaction(Applier *applier)
 	save_position(applier);
 	commit_pg_transaction();
 
+	if (applier->skipping)
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\" skipped the source transaction ending at %s:" UINT64_FORMAT,
+						applier->channel, applier->log_file, applier->log_pos),
+				 errdetail("skip_transaction() asked for it.")));
+	applier->skipping = false;
 	applier->in_transaction = false;
 	applier->has_pending_gtid = false;
 	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
 	applier->committed_pos = applier->log_pos;
-	channel_count(applier->slot, 0, 1, applier->transaction_rows);
+	channel_count(applier->slot, 0, 1, applier->transaction_rows,
+				  applier->transaction_skipped_rows);
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
 	pgstat_report_stat(false);
@@ -527,6 +574,7 @@ rollback_source_transaction(Applier *applier)
 		AbortCurrentTransaction();
 		applier->in_transaction = false;
 	}
+	applier->skipping = false;
 	applier->has_pending_gtid = false;
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
@@ -828,6 +876,36 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 			for (int i = 1; i <= nargs; i++)
 				appendStringInfo(&sql, "%s$%d", i > 1 ? ", " : "", i);
 			appendStringInfoChar(&sql, ')');
+
+			/* Idempotent: an existing row takes the new values. */
+			if (applier->idempotent && target->nkeys > 0)
+			{
+				bool		first_set = true;
+
+				appendStringInfoString(&sql, " ON CONFLICT (");
+				for (int k = 0; k < target->nkeys; k++)
+					appendStringInfo(&sql, "%s%s", k > 0 ? ", " : "",
+									 quote_identifier(target->columns[target->key_columns[k]].attname));
+				appendStringInfoString(&sql, ") DO UPDATE SET ");
+				for (int col = 0; col < target->ncols; col++)
+				{
+					const char *name;
+
+					if (!values[col])
+						continue;
+					name = quote_identifier(target->columns[col].attname);
+					appendStringInfo(&sql, "%s%s = EXCLUDED.%s",
+									 first_set ? "" : ", ", name, name);
+					first_set = false;
+				}
+				if (first_set)
+				{
+					/* nothing to set: the key is the whole row */
+					sql.len -= strlen(" DO UPDATE SET ");
+					sql.data[sql.len] = '\0';
+					appendStringInfoString(&sql, " DO NOTHING");
+				}
+			}
 			if (nargs == 0)
 			{
 				resetStringInfo(&sql);
@@ -988,6 +1066,14 @@ apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 
+	if (kind != BINLOG_ROWS_INSERT && SPI_processed != 1 && applier->idempotent)
+	{
+		elog(DEBUG1, "mysql_replica skipped %s of missing row %s in %s",
+			 kind == BINLOG_ROWS_UPDATE ? "update" : "delete",
+			 describe_key(target, where, before), target->qualified_name);
+		applier->transaction_skipped_rows++;
+		return;
+	}
 	if (kind != BINLOG_ROWS_INSERT && SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
@@ -1017,6 +1103,9 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("could not decode rows event: %s", err.message)));
 
+	if (applier->skipping)
+		return;
+
 	entry = hash_search(applier->table_maps, &rows.table_id, HASH_FIND, NULL);
 	if (entry == NULL)
 		ereport(ERROR,
@@ -1043,6 +1132,14 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 			break;
 		}
 		apply_row(applier, target, rows.kind, before, after);
+
+		/*
+		 * A stop request ends the event early; the caller notices it and
+		 * rolls the transaction back.
+		 */
+		CHECK_FOR_INTERRUPTS();
+		if (applier->should_stop && applier->should_stop())
+			break;
 	}
 	applier->current_table = NULL;
 }
@@ -1088,6 +1185,21 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 		commit_source_transaction(applier);
 	else if (pg_strcasecmp(query, "ROLLBACK") == 0)
 		rollback_source_transaction(applier);
+	else if (applier->skipping ||
+			 (applier->skip_next && !applier->in_transaction))
+	{
+		/* The statement that skip_transaction() asked to skip. */
+		if (!applier->in_transaction)
+		{
+			begin_source_transaction(applier, ev);
+			commit_source_transaction(applier);
+		}
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\" skipped a statement",
+						applier->channel),
+				 errdetail("Statement in database \"%.*s\": %.200s",
+						   (int) q.db_len, q.db, query)));
+	}
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -1253,7 +1365,7 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 	MemoryContextReset(applier->event_context);
 	error_context_stack = errcallback.previous;
 	applier->current_event = NULL;
-	channel_count(applier->slot, 1, 0, 0);
+	channel_count(applier->slot, 1, 0, 0, 0);
 }
 
 static void
@@ -1262,15 +1374,23 @@ apply_error_callback(void *arg)
 	Applier    *applier = arg;
 	const BinlogEvent *ev = applier->current_event;
 
+	char		gtid[64];
+
 	if (ev == NULL)
 		return;
+	gtid[0] = '\0';
+	if (applier->has_pending_gtid)
+		snprintf(gtid, sizeof(gtid), " in transaction %u-%u-" UINT64_FORMAT,
+				 applier->pending_gtid.domain_id,
+				 applier->pending_gtid.server_id,
+				 applier->pending_gtid.seq_no);
 	if (applier->current_table)
-		errcontext("while applying %s event for table %s ending at binlog position %s:%u",
+		errcontext("while applying %s event for table %s ending at binlog position %s:%u%s",
 				   binlog_event_type_name(ev->header.type),
 				   applier->current_table, applier->log_file,
-				   ev->header.log_pos);
+				   ev->header.log_pos, gtid);
 	else
-		errcontext("while applying %s event ending at binlog position %s:%u",
+		errcontext("while applying %s event ending at binlog position %s:%u%s",
 				   binlog_event_type_name(ev->header.type),
-				   applier->log_file, ev->header.log_pos);
+				   applier->log_file, ev->header.log_pos, gtid);
 }

@@ -37,6 +37,8 @@ extern void applier_start_stream(Applier *applier, int checksum_alg,
 extern void applier_handle_event(Applier *applier, const uint8 *data,
 								 size_t len);
 extern bool applier_in_transaction(Applier *applier);
+extern void applier_set_options(Applier *applier, bool idempotent,
+								bool (*should_stop) (void));
 extern void applier_abort(Applier *applier);
 
 /* convert.c */

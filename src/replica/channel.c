@@ -275,6 +275,7 @@ channel_launch(const char *name, bool notice_if_running)
 	slot->events_received = 0;
 	slot->transactions_applied = 0;
 	slot->rows_applied = 0;
+	slot->rows_skipped = 0;
 	slot->connect_attempts = 0;
 	slot->last_error[0] = '\0';
 	slot->last_error_time = 0;
@@ -470,11 +471,12 @@ channel_set_error(ChannelSlot *slot, const char *message)
 
 void
 channel_count(ChannelSlot *slot, uint64 events, uint64 transactions,
-			  uint64 rows)
+			  uint64 rows, uint64 skipped_rows)
 {
 	SpinLockAcquire(&slot->mutex);
 	slot->events_received += events;
 	slot->transactions_applied += transactions;
 	slot->rows_applied += rows;
+	slot->rows_skipped += skipped_rows;
 	SpinLockRelease(&slot->mutex);
 }

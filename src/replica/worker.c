@@ -58,6 +58,7 @@ typedef struct ChannelConfig
 	SourceConfig source;
 	int			connect_retry;
 	int64		retry_count;
+	bool		idempotent;
 } ChannelConfig;
 
 static ChannelSlot *MySlot = NULL;
@@ -156,7 +157,7 @@ load_config(Applier *applier, ChannelConfig *config)
 	values[0] = CStringGetTextDatum(MyChannel);
 	if (SPI_execute_with_args("SELECT host, port, username, password, "
 							  "server_id, connect_retry, retry_count, "
-							  "heartbeat_period, ssl_mode "
+							  "heartbeat_period, ssl_mode, exec_mode "
 							  "FROM mysql_replica.channels WHERE channel = $1",
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the configuration of channel \"%s\"",
@@ -191,6 +192,7 @@ load_config(Applier *applier, ChannelConfig *config)
 		source->heartbeat_period =
 			DatumGetFloat8(SPI_getbinval(tuple, desc, 8, &isnull));
 		source->ssl_mode = parse_ssl_mode(get_text(tuple, desc, 9));
+		config->idempotent = strcmp(get_text(tuple, desc, 10), "idempotent") == 0;
 		source->connect_timeout = SOURCE_CONNECT_TIMEOUT;
 	}
 
@@ -442,6 +444,7 @@ mysql_replica_worker_main(Datum main_arg)
 				(errmsg("mysql_replica channel \"%s\" started, source \"%s:%d\"",
 						MyChannel, config.source.host, config.source.port)));
 
+		applier_set_options(applier, config.idempotent, stop_requested);
 		run_channel(applier, &config);
 	}
 	PG_CATCH();

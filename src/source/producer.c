@@ -598,6 +598,8 @@ producer_main(void *arg)
 	SourceMessage *connected = NULL;
 	char		err[1024];
 	char		sql[128];
+	char		connected_file[512];
+	uint64_t	connected_pos = 0;
 	bool		fatal = false;
 
 	current_producer = producer;
@@ -676,6 +678,9 @@ producer_main(void *arg)
 		fatal = error_is_fatal(mysql_errno(mysql));
 		goto done;
 	}
+	snprintf(connected_file, sizeof(connected_file), "%s",
+			 connected->log_file);
+	connected_pos = connected->log_pos;
 	if (!queue_push(producer, connected, false))
 		goto done;
 	connected = NULL;
@@ -692,9 +697,20 @@ producer_main(void *arg)
 		if (len == packet_error || len == 0)
 		{
 			fatal = error_is_fatal(mysql_errno(mysql));
-			snprintf(err, sizeof(err),
-					 "lost the binlog stream from source \"%s:%d\": %s",
-					 config->host, config->port, mysql_error(mysql));
+			if (fatal)
+				snprintf(err, sizeof(err),
+						 "the source \"%s:%d\" cannot send the binlog from "
+						 "%s:%llu: %s (error %u); if the source has purged "
+						 "that binlog, the changes in it are lost to this "
+						 "channel: copy the tables anew and set the "
+						 "channel's position with change_source()",
+						 config->host, config->port, connected_file,
+						 (unsigned long long) connected_pos,
+						 mysql_error(mysql), mysql_errno(mysql));
+			else
+				snprintf(err, sizeof(err),
+						 "lost the binlog stream from source \"%s:%d\": %s",
+						 config->host, config->port, mysql_error(mysql));
 			break;
 		}
 		packet = mysql->net.read_pos;

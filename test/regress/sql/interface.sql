@@ -37,12 +37,27 @@ SELECT mysql_replica.change_source(log_pos => 2, log_file => 'binlog.000001');
 SELECT mysql_replica.change_source(connect_retry => 0);
 SELECT mysql_replica.change_source(heartbeat_period => -1);
 SELECT mysql_replica.change_source(log_pos => 120);
+SELECT mysql_replica.change_source(exec_mode => 'lenient');
+
+-- idempotent mode is a channel setting shown in the status view
+SELECT mysql_replica.change_source(exec_mode => 'IDEMPOTENT');
+SELECT exec_mode, rows_skipped FROM mysql_replica.status;
+SELECT mysql_replica.change_source(exec_mode => 'strict');
+
+-- skipping needs a position to skip from
+SELECT mysql_replica.skip_transaction();
 
 -- a position: the file alone starts at its beginning
 SELECT mysql_replica.change_source(log_file => 'binlog.000003', log_pos => 120);
 SELECT source_log_file, source_log_pos FROM mysql_replica.status;
 SELECT mysql_replica.change_source(log_file => 'binlog.000004');
 SELECT source_log_file, source_log_pos FROM mysql_replica.status;
+
+-- a skip is remembered until the channel runs, and a new position cancels it
+SELECT mysql_replica.skip_transaction();
+SELECT skip_pending FROM mysql_replica.status;
+SELECT mysql_replica.change_source(log_file => 'binlog.000004', log_pos => 4);
+SELECT skip_pending FROM mysql_replica.status;
 
 -- start: the worker runs even though the source cannot be reached
 SELECT mysql_replica.start_replica();
@@ -56,6 +71,7 @@ WHERE backend_type LIKE 'mysql_replica%' ORDER BY 1;
 SELECT mysql_replica.start_replica();
 SELECT mysql_replica.change_source(port => 2);
 SELECT mysql_replica.reset_replica();
+SELECT mysql_replica.skip_transaction();
 
 -- stop returns once the worker has exited
 SELECT mysql_replica.stop_replica();
