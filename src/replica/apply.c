@@ -120,6 +120,7 @@ struct Applier
 	MariadbGtid pending_gtid;
 
 	bool		in_transaction;
+	List	   *savepoints;		/* names of open savepoints, innermost first */
 	uint64		transaction_rows;
 	uint64		transaction_skipped_rows;
 
@@ -151,6 +152,7 @@ static bool targets_invalidated = false;
 static HTAB *invalidation_targets = NULL;
 
 static void apply_error_callback(void *arg);
+static void forget_savepoints(Applier *applier);
 
 /*
  * A relation changed: its cached statements and column mapping may be
@@ -499,9 +501,11 @@ applier_abort(Applier *applier)
 {
 	if (applier->in_transaction)
 	{
-		AbortCurrentTransaction();
+		AbortOutOfAnyTransaction();
 		applier->in_transaction = false;
 	}
+
+	forget_savepoints(applier);
 
 	/* A transaction being skipped is still the one to skip next time. */
 	if (applier->skipping)
@@ -511,6 +515,146 @@ applier_abort(Applier *applier)
 	clear_table_maps(applier);
 	strlcpy(applier->log_file, applier->committed_file, BINLOG_MAX_FILE_NAME);
 	applier->log_pos = applier->committed_pos;
+}
+
+/* The transaction is over: its savepoints are gone with it. */
+static void
+forget_savepoints(Applier *applier)
+{
+	list_free_deep(applier->savepoints);
+	applier->savepoints = NIL;
+}
+
+/*
+ * Release the innermost "count" savepoints (all when count < 0), keeping
+ * what was done since they were set.
+ */
+static void
+release_savepoints(Applier *applier, int count)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	while (applier->savepoints != NIL && count-- != 0)
+	{
+		char	   *name = linitial(applier->savepoints);
+
+		ReleaseCurrentSubTransaction();
+		applier->savepoints = list_delete_first(applier->savepoints);
+		pfree(name);
+	}
+	MemoryContextSwitchTo(cxt);
+}
+
+/*
+ * A savepoint name as MySQL writes it into the binlog: backquoted, with
+ * doubled backquotes inside, or bare.
+ */
+static char *
+parse_savepoint_name(const char *p)
+{
+	StringInfoData name;
+
+	while (*p == ' ')
+		p++;
+	initStringInfo(&name);
+	if (*p == '`')
+	{
+		for (p++; *p != '\0'; p++)
+		{
+			if (*p == '`' && p[1] == '`')
+				p++;
+			else if (*p == '`')
+				break;
+			appendStringInfoChar(&name, *p);
+		}
+	}
+	else
+		appendStringInfoString(&name, p);
+	return name.data;
+}
+
+/*
+ * How deep an open savepoint is, 1 for the innermost, 0 if there is none
+ * of that name; MySQL compares savepoint names case-insensitively.
+ */
+static int
+savepoint_depth(Applier *applier, const char *name)
+{
+	ListCell   *lc;
+	int			depth = 0;
+
+	foreach(lc, applier->savepoints)
+	{
+		depth++;
+		if (pg_strcasecmp(lfirst(lc), name) == 0)
+			return depth;
+	}
+	return 0;
+}
+
+/*
+ * SAVEPOINT, ROLLBACK TO and RELEASE SAVEPOINT inside a source transaction
+ * become subtransactions, so that rows rolled back to a savepoint on the
+ * source are rolled back here too.  Returns false if the statement is not
+ * one of these.
+ */
+static bool
+handle_savepoint_statement(Applier *applier, const char *query)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	char	   *name;
+	int			depth;
+
+	if (pg_strncasecmp(query, "SAVEPOINT ", 10) == 0)
+	{
+		name = parse_savepoint_name(query + 10);
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(applier->context);
+		applier->savepoints = lcons(pstrdup(name), applier->savepoints);
+		MemoryContextSwitchTo(cxt);
+		return true;
+	}
+
+	if (pg_strncasecmp(query, "ROLLBACK TO ", 12) == 0)
+	{
+		const char *p = query + 12;
+
+		if (pg_strncasecmp(p, "SAVEPOINT ", 10) == 0)
+			p += 10;
+		name = parse_savepoint_name(p);
+		depth = savepoint_depth(applier, name);
+		if (depth == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_S_E_INVALID_SPECIFICATION),
+					 errmsg("source transaction rolls back to unknown savepoint \"%s\"",
+							name)));
+
+		/* Inner savepoints go; the named one is rolled back and kept. */
+		for (int i = 1; i < depth; i++)
+		{
+			RollbackAndReleaseCurrentSubTransaction();
+			pfree(linitial(applier->savepoints));
+			applier->savepoints = list_delete_first(applier->savepoints);
+		}
+		RollbackAndReleaseCurrentSubTransaction();
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		return true;
+	}
+
+	if (pg_strncasecmp(query, "RELEASE SAVEPOINT ", 18) == 0)
+	{
+		name = parse_savepoint_name(query + 18);
+		depth = savepoint_depth(applier, name);
+		if (depth == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_S_E_INVALID_SPECIFICATION),
+					 errmsg("source transaction releases unknown savepoint \"%s\"",
+							name)));
+		release_savepoints(applier, depth);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -546,6 +690,7 @@ commit_source_transaction(Applier *applier)
 
 	if (applier->has_pending_gtid)
 		advance_gtid(applier, &applier->pending_gtid);
+	release_savepoints(applier, -1);
 	save_position(applier);
 	commit_pg_transaction();
 
@@ -569,9 +714,10 @@ commit_source_transaction(Applier *applier)
 static void
 rollback_source_transaction(Applier *applier)
 {
+	forget_savepoints(applier);
 	if (applier->in_transaction)
 	{
-		AbortCurrentTransaction();
+		AbortOutOfAnyTransaction();
 		applier->in_transaction = false;
 	}
 	applier->skipping = false;
@@ -1185,6 +1331,9 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 		commit_source_transaction(applier);
 	else if (pg_strcasecmp(query, "ROLLBACK") == 0)
 		rollback_source_transaction(applier);
+	else if (applier->in_transaction && !applier->skipping &&
+			 handle_savepoint_statement(applier, query))
+		;
 	else if (applier->skipping ||
 			 (applier->skip_next && !applier->in_transaction))
 	{
