@@ -105,14 +105,17 @@ finish() {
 	exit $?
 }
 
-# Counts from a log of some test command: its own "N passed, N failed" line
-# if it printed one, else TAP "ok"/"not ok" lines, else the exit status.
+# Counts from a log of some test command: the sum of the "N passed, N
+# failed" lines its test programs printed if there are any, else TAP
+# "ok"/"not ok" lines, else the exit status.
 count_from_log() {
-	local log=$1 rc=$2 what=$3 line p f
-	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	if [ -n "$line" ]; then
-		p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")
-		f=$(sed -E 's/^.* ([0-9]+) failed.*/\1/' <<<"$line")
+	local log=$1 rc=$2 what=$3 lines p f
+	lines=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log")
+	if [ -n "$lines" ]; then
+		p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$lines" |
+			awk '{ s += $1 } END { print s }')
+		f=$(sed -E 's/^.* ([0-9]+) failed.*/\1/' <<<"$lines" |
+			awk '{ s += $1 } END { print s }')
 	else
 		p=$(grep -cE '^ *ok [0-9]+' "$log")
 		f=$(grep -cE '^ *not ok [0-9]+' "$log")
