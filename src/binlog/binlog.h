@@ -215,7 +215,91 @@ typedef struct BinlogGtid
 	uint8_t		uuid[16];
 	int64_t		gno;
 	bool		anonymous;
+	char		tag[33];		/* MySQL 8.3+ GTID tag, "" when untagged */
 } BinlogGtid;
+
+/*
+ * A GTID set as a PREVIOUS_GTIDS event carries it: one entry per source
+ * UUID and tag, each with its intervals of transaction numbers.
+ */
+typedef struct BinlogGtidInterval
+{
+	int64_t		start;			/* first transaction number */
+	int64_t		end;			/* one past the last */
+} BinlogGtidInterval;
+
+typedef struct BinlogGtidSource
+{
+	uint8_t		uuid[16];
+	char		tag[33];		/* "" when untagged */
+	int			n_intervals;
+	BinlogGtidInterval *intervals;
+} BinlogGtidSource;
+
+typedef struct BinlogGtidSet
+{
+	bool		tagged;			/* written in the MySQL 8.3+ tagged format */
+	int			n_sources;
+	BinlogGtidSource *sources;
+} BinlogGtidSet;
+
+/*
+ * A MariaDB compressed event (QUERY_COMPRESSED, *_ROWS_COMPRESSED v1 and
+ * v2) turned back into the plain event: buf is a malloc'd copy of the
+ * event with its data uncompressed, the type in its header changed to the
+ * plain type, its size updated and no checksum; event is framed over buf.
+ * The header keeps the log position of the compressed event, so the
+ * offsets that decoders name in errors about the plain event (log
+ * position minus size) come out too low by the growth in size.  Release
+ * with binlog_decompressed_free.
+ */
+typedef struct BinlogDecompressed
+{
+	uint8_t    *buf;
+	size_t		len;
+	BinlogEvent event;
+} BinlogDecompressed;
+
+/* Compression types of a TRANSACTION_PAYLOAD event. */
+#define BINLOG_PAYLOAD_ZSTD		0
+#define BINLOG_PAYLOAD_NONE		255
+
+/* The fields of a TRANSACTION_PAYLOAD event (MySQL 8.0.20+). */
+typedef struct BinlogPayload
+{
+	uint64_t	compression_type;	/* BINLOG_PAYLOAD_ZSTD or _NONE */
+	uint64_t	payload_size;	/* bytes of payload in the event */
+	bool		has_uncompressed_size;
+	uint64_t	uncompressed_size;
+	const uint8_t *payload;		/* points into the event */
+} BinlogPayload;
+
+/*
+ * Iterator over the events inside a TRANSACTION_PAYLOAD event.  The inner
+ * events are framed with "format", the format of the enclosing binlog
+ * without checksums; pass it to the decoders of the inner events.  They
+ * point into memory owned by the cursor and stay valid until
+ * binlog_payload_close.
+ */
+typedef struct BinlogPayloadCursor
+{
+	BinlogFormat format;
+	BinlogPayload payload;
+	uint8_t    *buf;			/* malloc'd uncompressed payload, or NULL
+								 * when it is not compressed */
+	const uint8_t *data;		/* the inner events */
+	size_t		len;
+	size_t		offset;			/* of the next inner event in data */
+	uint64_t	event_offset;	/* file offset of the enclosing event */
+} BinlogPayloadCursor;
+
+/*
+ * No event is decompressed beyond this size (1 GiB); a bigger one is an
+ * error.  The fuzzer builds with a lower bound.
+ */
+#ifndef BINLOG_MAX_UNCOMPRESSED
+#define BINLOG_MAX_UNCOMPRESSED ((size_t) 1 << 30)
+#endif
 
 /*
  * A table map event, decoded.  Allocated by binlog_decode_table_map as one
@@ -270,6 +354,8 @@ typedef struct BinlogRowsEvent
 	int			ncols;
 	const uint8_t *columns_before;	/* bitmap: columns in the before image
 									 * (or the only image of INSERT) */
+	bool		partial;		/* PARTIAL_UPDATE_ROWS: after images may
+								 * hold JSON diffs */
 	const uint8_t *columns_after;	/* bitmap: columns in the after image
 									 * (UPDATE only, else NULL) */
 	const uint8_t *rows;		/* first row image */
@@ -301,7 +387,10 @@ typedef enum BinlogValueKind
 	BINLOG_VALUE_JSON,			/* raw bytes in .str (MySQL binary JSON, or
 								 * text from MariaDB) */
 	BINLOG_VALUE_GEOMETRY,		/* raw bytes in .str: 4-byte SRID + WKB */
-	BINLOG_VALUE_VECTOR			/* raw bytes in .str: float32 LE array */
+	BINLOG_VALUE_VECTOR,		/* raw bytes in .str: float32 LE array */
+	BINLOG_VALUE_JSON_DIFF		/* PARTIAL_UPDATE_ROWS after image: the
+								 * diffs of a JSON column in .str, to read
+								 * with binlog_json_diff_cursor_init */
 } BinlogValueKind;
 
 typedef struct BinlogTime
@@ -404,6 +493,54 @@ extern bool binlog_decode_rows_header(const BinlogFormat *fmt,
 									  BinlogRowsEvent *rows,
 									  BinlogError *err);
 
+/*
+ * Decode a PREVIOUS_GTIDS event, untagged or in the MySQL 8.3+ tagged
+ * format, into *set: one malloc'd block, release it with free().
+ */
+extern bool binlog_decode_previous_gtids(const BinlogFormat *fmt,
+										 const BinlogEvent *ev,
+										 BinlogGtidSet **set,
+										 BinlogError *err);
+
+/* ---- compressed events ---- */
+
+/* Is this a MariaDB compressed event type (165..171)? */
+extern bool binlog_is_compressed_event(int type);
+
+/*
+ * Uncompress a MariaDB compressed event into *out (see
+ * BinlogDecompressed); the result decodes with binlog_decode_query or
+ * binlog_decode_rows_header and binlog_rows_next like the plain event.
+ */
+extern bool binlog_decompress_event(const BinlogFormat *fmt,
+									const BinlogEvent *ev,
+									BinlogDecompressed *out,
+									BinlogError *err);
+extern void binlog_decompressed_free(BinlogDecompressed *out);
+
+/* Decode the fields of a TRANSACTION_PAYLOAD event, without its payload. */
+extern bool binlog_decode_transaction_payload(const BinlogFormat *fmt,
+											  const BinlogEvent *ev,
+											  BinlogPayload *payload,
+											  BinlogError *err);
+
+/*
+ * Start iterating over the events of a TRANSACTION_PAYLOAD event,
+ * uncompressing its payload.  On failure the cursor holds nothing to
+ * release; on success call binlog_payload_close when done.
+ */
+extern bool binlog_payload_open(BinlogPayloadCursor *cur,
+								const BinlogFormat *fmt,
+								const BinlogEvent *ev, BinlogError *err);
+
+/*
+ * Frame the next inner event into *inner.  Returns false at the end of
+ * the payload (err->message empty) or on error (err->message set).
+ */
+extern bool binlog_payload_next(BinlogPayloadCursor *cur, BinlogEvent *inner,
+								BinlogError *err);
+extern void binlog_payload_close(BinlogPayloadCursor *cur);
+
 /* ---- row images ---- */
 extern void binlog_rows_cursor_init(BinlogRowsCursor *cur,
 									const BinlogRowsEvent *rows,
@@ -468,6 +605,125 @@ extern bool binlog_file_open(BinlogFileReader *reader, const char *path,
 extern int	binlog_file_next(BinlogFileReader *reader, BinlogEvent *ev,
 							 BinlogError *err);
 extern void binlog_file_close(BinlogFileReader *reader);
+
+/* ---- MySQL binary JSON ---- */
+
+/*
+ * A growable text buffer, malloc'd and realloc'd as needed.  Start from
+ * all zeroes; set len to 0 to reuse the buffer for the next value, and
+ * release it with binlog_json_output_free.  After a successful call of
+ * binlog_json_to_text, data is NUL-terminated (the NUL is not counted in
+ * len).
+ */
+typedef struct BinlogJsonOutput
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} BinlogJsonOutput;
+
+extern void binlog_json_output_free(BinlogJsonOutput *out);
+
+/*
+ * Convert a value in MySQL's binary JSON format (a JSON column's bytes in
+ * a row image, or the value of a partial update diff) into JSON text,
+ * appended to out.  The text is what PostgreSQL's json and jsonb input
+ * functions accept and means the same value:
+ *	- objects and arrays (small and large), true, false, null;
+ *	- integers in decimal; doubles in the shortest form that reads back
+ *	  as the same double (at most 17 significant digits), with ".0" added
+ *	  to integral ones as MySQL prints them; infinity and NaN, which JSON
+ *	  cannot spell, are an error;
+ *	- strings escaped per RFC 8259 (control characters as \uXXXX or their
+ *	  short escapes); they must be valid UTF-8, and U+0000, which jsonb
+ *	  cannot hold, is an error;
+ *	- opaque values the way MySQL prints them: DECIMAL as a number, DATE
+ *	  as "YYYY-MM-DD", TIME as "[-]HH:MM:SS.ffffff", DATETIME and
+ *	  TIMESTAMP as "YYYY-MM-DD HH:MM:SS.ffffff", VAR_STRING as the string,
+ *	  anything else (BLOB, BIT, geometry, YEAR, ...) as the string
+ *	  "base64:type<N>:<base64 of the bytes>" with N the MySQL column type
+ *	  and a newline after every 76 base64 characters, as MySQL does;
+ *	- an empty value (zero bytes) is null, as for MySQL.
+ * Containers may nest at most 100 deep, as in MySQL.  Every offset and
+ * length is checked against len; malformed input gives false with err
+ * naming the offset in data, and out->len is then as it was before the
+ * call.  A value whose text would exceed 16 times its size (possible only
+ * when elements share bytes, which MySQL never writes) and running out of
+ * memory are errors too.
+ */
+extern bool binlog_json_to_text(const uint8_t *data, size_t len,
+								BinlogJsonOutput *out, BinlogError *err);
+
+/*
+ * Partial JSON updates.  With binlog_row_value_options=PARTIAL_JSON, MySQL
+ * logs an UPDATE that changed a JSON column with JSON_SET, JSON_REPLACE or
+ * JSON_REMOVE as a PARTIAL_UPDATE_ROWS event whose after image may carry,
+ * instead of the column's whole new value, the list of changes.  Such a
+ * cell is a 4-byte little-endian length followed by that many bytes of
+ * diffs, each
+ *	1 byte				operation (BinlogJsonDiffOp)
+ *	length-encoded int	length of the path, then the path as text in
+ *						MySQL's JSON path syntax, e.g. $.a[1] or $."a b"
+ *	for REPLACE and INSERT only:
+ *	length-encoded int	length of the value, then the value in binary
+ *						JSON
+ * where a length-encoded int is the client protocol's (one byte below
+ * 251, else 0xfc, 0xfd or 0xfe and 2, 3 or 8 bytes).  The diffs are meant
+ * to be applied in order to the before image's value.  The 4-byte length
+ * does not depend on the column's metadata.  In the event, each after
+ * image starts with a length-encoded value_options; when its bit 1
+ * (PARTIAL_JSON) is set, a bitmap with one bit per JSON column of the
+ * table (in table order, present in the image or not) follows and marks
+ * the cells written as diffs; then come the null bitmap and cells as
+ * usual.
+ */
+typedef enum BinlogJsonDiffOp
+{
+	BINLOG_JSON_DIFF_REPLACE = 0,	/* JSON_REPLACE(col, path, value) */
+	BINLOG_JSON_DIFF_INSERT = 1,	/* JSON_ARRAY_INSERT for an array cell,
+									 * JSON_INSERT for an object member */
+	BINLOG_JSON_DIFF_REMOVE = 2		/* JSON_REMOVE(col, path) */
+} BinlogJsonDiffOp;
+
+/* One diff; the pointers point into the cursor's bytes. */
+typedef struct BinlogJsonDiff
+{
+	BinlogJsonDiffOp op;
+	const char *path;			/* not NUL-terminated */
+	size_t		path_len;
+	const uint8_t *value;		/* binary JSON for binlog_json_to_text;
+								 * NULL for REMOVE */
+	size_t		value_len;
+} BinlogJsonDiff;
+
+/*
+ * Cursor over the diffs of one cell: data and len are the bytes after the
+ * cell's 4-byte length (len being that length).
+ */
+typedef struct BinlogJsonDiffCursor
+{
+	const uint8_t *data;
+	size_t		len;
+	size_t		offset;			/* of the next diff in data */
+} BinlogJsonDiffCursor;
+
+static inline void
+binlog_json_diff_cursor_init(BinlogJsonDiffCursor *cur, const uint8_t *data,
+							 size_t len)
+{
+	cur->data = data;
+	cur->len = len;
+	cur->offset = 0;
+}
+
+/*
+ * Decode the next diff into *diff.  Returns false at the end of the diffs
+ * (err->message empty) or on malformed bytes (err->message set, naming
+ * the offset); the cursor only moves past a diff that decoded completely.
+ * The value is not checked here: binlog_json_to_text does that.
+ */
+extern bool binlog_json_diff_next(BinlogJsonDiffCursor *cur,
+								  BinlogJsonDiff *diff, BinlogError *err);
 
 /* Is the column i present in the bitmap? */
 static inline bool

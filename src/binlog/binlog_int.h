@@ -153,6 +153,54 @@ binlog_get_lenenc(BinlogReader *r, uint64_t *out)
 	return true;
 }
 
+/*
+ * A variable-length integer of MySQL's serialization library (tagged GTID
+ * events, GTID tags): the number of trailing one bits of the first byte,
+ * plus one, is the total number of bytes (1..9), little-endian; the value
+ * starts after the first zero bit, or fills all eight following bytes
+ * when the first byte is 0xff.
+ */
+static inline bool
+binlog_get_varlen(BinlogReader *r, uint64_t *out)
+{
+	uint8_t		first;
+	int			n = 1;
+	uint64_t	v;
+
+	if (binlog_reader_left(r) < 1)
+		return false;
+	first = r->pos[0];
+	while (n < 9 && (first >> (n - 1)) & 1)
+		n++;
+	if (binlog_reader_left(r) < (size_t) n)
+		return false;
+	if (n == 9)
+		v = binlog_le_n(r->pos + 1, 8);
+	else if (n == 1)
+		v = first >> 1;
+	else
+		v = ((uint64_t) first >> n) |
+			(binlog_le_n(r->pos + 1, n - 1) << (8 - n));
+	*out = v;
+	r->pos += n;
+	return true;
+}
+
+/* The signed flavour: the lowest bit is the sign of the magnitude. */
+static inline bool
+binlog_get_varlen_signed(BinlogReader *r, int64_t *out)
+{
+	uint64_t	v;
+
+	if (!binlog_get_varlen(r, &v))
+		return false;
+	*out = (int64_t) ((v >> 1) ^ (0 - (v & 1)));
+	return true;
+}
+
+/* Is tag[0..len) a valid GTID tag (letters, digits, '_'; 1..32 bytes)? */
+extern bool binlog_valid_gtid_tag(const uint8_t *tag, size_t len);
+
 /* Size of the table id in rows and table map events of this format. */
 static inline int
 binlog_table_id_size(const BinlogFormat *fmt, int type)

@@ -707,12 +707,150 @@ binlog_decode_xid(const BinlogFormat *fmt, const BinlogEvent *ev,
 	return true;
 }
 
+/* Field numbers of the GTID_TAGGED event's message, in MySQL's order. */
+#define GTID_FIELD_FLAGS		0
+#define GTID_FIELD_UUID			1
+#define GTID_FIELD_GNO			2
+#define GTID_FIELD_TAG			3
+#define GTID_FIELD_LAST_KNOWN	11	/* commit group ticket */
+
+static bool
+gtid_tagged_error(const BinlogEvent *ev, BinlogError *err, const char *what)
+{
+	binlog_set_error(err, "GTID_TAGGED event at offset %llu %s",
+					 (unsigned long long) binlog_event_offset(ev), what);
+	return false;
+}
+
+/*
+ * Is this a valid GTID tag: 1..32 letters, digits and underscores, not
+ * starting with a digit?  The server folds tags to lower case before
+ * writing them, but upper case is accepted here.
+ */
+bool
+binlog_valid_gtid_tag(const uint8_t *tag, size_t len)
+{
+	if (len == 0 || len > 32 || (tag[0] >= '0' && tag[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+	{
+		uint8_t		c = tag[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Decode a GTID_TAGGED event (MySQL 8.3+), written with MySQL's
+ * serialization library: a format version, the size of the whole message,
+ * the id of the last field a reader must understand, then fields as
+ * (field id, value) pairs in increasing id order, every integer a
+ * variable-length integer (see binlog_get_varlen).  Fields 0..3 are the
+ * flags, the UUID as 16 integers, the transaction number (signed) and the
+ * tag as a length plus bytes; the later ones (commit group, timestamps,
+ * transaction length, server versions) are checked to be well-formed and
+ * skipped.  Fields beyond those are ignored: the message size says where
+ * it ends.
+ */
+static bool
+decode_gtid_tagged(const BinlogEvent *ev, BinlogGtid *gtid, BinlogError *err)
+{
+	BinlogReader r;
+	const uint8_t *start = ev->body;
+	uint64_t	version;
+	uint64_t	size;
+	uint64_t	last_required;
+	int64_t		prev_id = -1;
+	bool		have_uuid = false;
+	bool		have_gno = false;
+
+	r.pos = ev->body;
+	r.end = ev->body + ev->body_len;
+	if (!binlog_get_varlen(&r, &version) || !binlog_get_varlen(&r, &size) ||
+		!binlog_get_varlen(&r, &last_required))
+		return truncated(ev, err, "message header");
+	if (size > ev->body_len || size < (uint64_t) (r.pos - start))
+		return gtid_tagged_error(ev, err, "has a message size that does not fit the event");
+	r.end = start + size;
+
+	while (binlog_reader_left(&r) > 0)
+	{
+		uint64_t	id;
+		uint64_t	v;
+		int64_t		sv;
+
+		if (!binlog_get_varlen(&r, &id))
+			return truncated(ev, err, "field id");
+		if ((int64_t) id <= prev_id || id > INT32_MAX)
+			return gtid_tagged_error(ev, err, "has its fields out of order");
+		prev_id = (int64_t) id;
+		if (id > GTID_FIELD_LAST_KNOWN)
+			break;				/* a field of a later server version */
+		switch (id)
+		{
+			case GTID_FIELD_FLAGS:
+				if (!binlog_get_varlen(&r, &v))
+					return truncated(ev, err, "flags");
+				if (v > 0xff)
+					return gtid_tagged_error(ev, err, "has flags beyond one byte");
+				gtid->flags2 = (uint8_t) v;
+				break;
+			case GTID_FIELD_UUID:
+				for (int i = 0; i < 16; i++)
+				{
+					if (!binlog_get_varlen(&r, &v))
+						return truncated(ev, err, "UUID");
+					if (v > 0xff)
+						return gtid_tagged_error(ev, err, "has a UUID byte beyond 255");
+					gtid->uuid[i] = (uint8_t) v;
+				}
+				have_uuid = true;
+				break;
+			case GTID_FIELD_GNO:
+				if (!binlog_get_varlen_signed(&r, &sv))
+					return truncated(ev, err, "transaction number");
+				gtid->gno = sv;
+				have_gno = true;
+				break;
+			case GTID_FIELD_TAG:
+				{
+					const uint8_t *tag;
+
+					if (!binlog_get_varlen(&r, &v) ||
+						v > binlog_reader_left(&r))
+						return truncated(ev, err, "tag");
+					if (v > 32)
+						return gtid_tagged_error(ev, err, "has a tag longer than 32 bytes");
+					binlog_get_bytes(&r, (size_t) v, &tag);
+					if (v > 0 && !binlog_valid_gtid_tag(tag, (size_t) v))
+						return gtid_tagged_error(ev, err, "has a tag with characters a tag cannot have");
+					memcpy(gtid->tag, tag, (size_t) v);
+					gtid->tag[v] = '\0';
+				}
+				break;
+			default:
+				/* integers we skip; still, they must be complete */
+				if (!binlog_get_varlen(&r, &v))
+					return truncated(ev, err, "commit fields");
+				break;
+		}
+	}
+	if (!have_uuid || !have_gno)
+		return gtid_tagged_error(ev, err, "lacks its UUID or transaction number");
+	(void) version;
+	(void) last_required;
+	gtid->is_mariadb = false;
+	return true;
+}
+
 /*
  * Decode a GTID event of MySQL (GTID or ANONYMOUS_GTID: flags, source
- * UUID, transaction number) or of MariaDB (sequence number, domain id,
- * flags).  The rest of either event (commit group, timestamps) is
- * skipped.  MySQL's tagged GTID event uses a different serialization and
- * is refused with an error.
+ * UUID, transaction number; GTID_TAGGED: the same plus the tag) or of
+ * MariaDB (sequence number, domain id, flags).  The rest of either event
+ * (commit group, timestamps) is skipped.
  */
 bool
 binlog_decode_gtid(const BinlogFormat *fmt, const BinlogEvent *ev,
@@ -747,11 +885,7 @@ binlog_decode_gtid(const BinlogFormat *fmt, const BinlogEvent *ev,
 		return true;
 	}
 	if (type == BINLOG_GTID_TAGGED_EVENT)
-	{
-		binlog_set_error(err, "GTID_TAGGED event at offset %llu is not supported",
-						 (unsigned long long) binlog_event_offset(ev));
-		return false;
-	}
+		return decode_gtid_tagged(ev, gtid, err);
 	return check_type(ev, BINLOG_GTID_EVENT, BINLOG_MARIADB_GTID_EVENT,
 					  "GTID", err);
 }

@@ -67,6 +67,11 @@ binlog_decode_rows_header(const BinlogFormat *fmt, const BinlogEvent *ev,
 		case BINLOG_DELETE_ROWS_EVENT_V1:
 			rows->kind = BINLOG_ROWS_DELETE;
 			break;
+		case BINLOG_PARTIAL_UPDATE_ROWS_EVENT:
+			v2 = true;
+			rows->partial = true;
+			rows->kind = BINLOG_ROWS_UPDATE;
+			break;
 		default:
 			binlog_set_error(err, "%s event at offset %llu cannot be decoded as a rows event",
 							 name, off);
@@ -265,12 +270,13 @@ static void
 time_from_packed(int64_t packed, BinlogTime *tm, bool with_date)
 {
 	uint64_t	hms;
+	uint64_t	magnitude;
 
+	/* in unsigned arithmetic, since a corrupt cell can hold INT64_MIN */
 	tm->negative = packed < 0;
-	if (packed < 0)
-		packed = -packed;
-	tm->usec = (int) (packed % (1 << 24));
-	hms = (uint64_t) packed >> 24;
+	magnitude = packed < 0 ? 0 - (uint64_t) packed : (uint64_t) packed;
+	tm->usec = (int) (magnitude % (1 << 24));
+	hms = magnitude >> 24;
 	if (with_date)
 	{
 		uint64_t	ymd = hms >> 17;
@@ -340,7 +346,14 @@ decode_packed_temporal(const uint8_t *p, size_t left, int fsp, bool datetime,
 		}
 		frac *= (flen == 1) ? 10000 : 100;
 	}
-	*packed = intpart * ((int64_t) 1 << 24) + frac;
+
+	/*
+	 * Valid cells are far from the int64 limits, but a corrupt DATETIME2
+	 * reaches -2^63 before its fraction is added: wrap instead of
+	 * overflowing, the value is garbage either way.
+	 */
+	*packed = (int64_t) ((uint64_t) intpart * ((uint64_t) 1 << 24) +
+						 (uint64_t) frac);
 	return CELL_OK;
 }
 
@@ -713,15 +726,57 @@ describe_column(const BinlogTableMap *map, int i, char *buf, size_t size)
 }
 
 /*
+ * The start of a PARTIAL_UPDATE_ROWS after image: value_options, and when
+ * it says PARTIAL_JSON, the bitmap (one bit per JSON column of the table)
+ * of the cells written as diffs, which *partial receives (else NULL).
+ */
+static bool
+decode_partial_header(const BinlogRowsCursor *cur, size_t *pos,
+					  const uint8_t **partial, BinlogError *err)
+{
+	const BinlogRowsEvent *ev = cur->event;
+	const BinlogTableMap *map = cur->map;
+	BinlogReader r;
+	uint64_t	options;
+	int			njson = 0;
+
+	r.pos = ev->rows + *pos;
+	r.end = ev->rows + ev->rows_len;
+	*partial = NULL;
+	if (!binlog_get_lenenc(&r, &options))
+	{
+		binlog_set_error(err, "after image of table \"%s\".\"%s\" is truncated in its value options",
+						 map->db, map->table);
+		return false;
+	}
+	if (options & 1)
+	{
+		for (int i = 0; i < map->ncols; i++)
+			if (map->types[i] == BINLOG_TYPE_JSON)
+				njson++;
+		if (!binlog_get_bytes(&r, ((size_t) njson + 7) / 8, partial))
+		{
+			binlog_set_error(err, "after image of table \"%s\".\"%s\" is truncated in its partial JSON bitmap",
+							 map->db, map->table);
+			return false;
+		}
+	}
+	*pos = r.pos - ev->rows;
+	return true;
+}
+
+/*
  * Decode one row image starting at *pos: the NULL bitmap of the present
  * columns, then their cells.  Columns not in "present" (or beyond the
- * event's column count) come out ABSENT.
+ * event's column count) come out ABSENT.  "partial" marks the JSON
+ * columns (counted among JSON columns only) whose cells are diffs.
  */
 static bool
 decode_image(const BinlogRowsCursor *cur, const uint8_t *present,
-			 size_t *pos, BinlogValue *vals, const char *which,
-			 BinlogError *err)
+			 const uint8_t *partial, size_t *pos, BinlogValue *vals,
+			 const char *which, BinlogError *err)
 {
+	int			json_col = 0;
 	const BinlogRowsEvent *ev = cur->event;
 	const BinlogTableMap *map = cur->map;
 	const uint8_t *data = ev->rows;
@@ -751,6 +806,11 @@ decode_image(const BinlogRowsCursor *cur, const uint8_t *present,
 		CellStatus	st;
 		bool		uns;
 		int			coll;
+		int			jidx = -1;
+
+		/* the partial bitmap counts every JSON column of the table */
+		if (map->types[i] == BINLOG_TYPE_JSON)
+			jidx = json_col++;
 
 		if (i >= ev->ncols || !binlog_bitmap_is_set(present, i))
 		{
@@ -768,6 +828,30 @@ decode_image(const BinlogRowsCursor *cur, const uint8_t *present,
 			vals[i].str.collation = -1;
 			continue;
 		}
+		/* A JSON cell written as diffs: a 4-byte length and the diffs. */
+		if (map->types[i] == BINLOG_TYPE_JSON && partial != NULL &&
+			binlog_bitmap_is_set(partial, jidx))
+		{
+			size_t		len;
+
+			if (end - *pos < 4 || end - *pos - 4 < binlog_le32(data + *pos))
+			{
+				describe_column(map, i, col, sizeof(col));
+				binlog_set_error(err, "%s row image of table \"%s\".\"%s\" is truncated in the JSON diffs of %s",
+								 which, map->db, map->table, col);
+				return false;
+			}
+			len = binlog_le32(data + *pos);
+			memset(&vals[i], 0, sizeof(BinlogValue));
+			vals[i].kind = BINLOG_VALUE_JSON_DIFF;
+			vals[i].column_type = map->real_types[i];
+			vals[i].str.ptr = data + *pos + 4;
+			vals[i].str.len = len;
+			vals[i].str.collation = -1;
+			*pos += 4 + len;
+			continue;
+		}
+
 		uns = map->is_unsigned ? map->is_unsigned[i] : false;
 		coll = map->collation ? map->collation[i] : -1;
 		st = decode_cell(map->types[i], map->meta[i], uns, coll,
@@ -807,6 +891,7 @@ binlog_rows_next(BinlogRowsCursor *cur, BinlogValue *values_before,
 	const BinlogRowsEvent *ev = cur->event;
 	const BinlogTableMap *map = cur->map;
 	size_t		pos = cur->offset;
+	const uint8_t *partial = NULL;
 
 	if (err)
 		err->message[0] = '\0';
@@ -831,7 +916,7 @@ binlog_rows_next(BinlogRowsCursor *cur, BinlogValue *values_before,
 		return false;
 	}
 
-	if (!decode_image(cur, ev->columns_before, &pos, values_before,
+	if (!decode_image(cur, ev->columns_before, NULL, &pos, values_before,
 					  ev->kind == BINLOG_ROWS_UPDATE ? "before" :
 					  ev->kind == BINLOG_ROWS_INSERT ? "inserted" : "deleted",
 					  err))
@@ -844,7 +929,9 @@ binlog_rows_next(BinlogRowsCursor *cur, BinlogValue *values_before,
 							 map->db, map->table);
 			return false;
 		}
-		if (!decode_image(cur, ev->columns_after, &pos, values_after,
+		if (ev->partial && !decode_partial_header(cur, &pos, &partial, err))
+			return false;
+		if (!decode_image(cur, ev->columns_after, partial, &pos, values_after,
 						  "after", err))
 			return false;
 	}
