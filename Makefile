@@ -18,11 +18,16 @@ OBJS = \
 	src/replica/worker.o \
 	src/replica/apply.o \
 	src/replica/convert.o \
+	src/replica/replay.o \
+	src/replica/json_diff.o \
 	src/source/producer.o \
 	src/binlog/event.o \
 	src/binlog/rows.o \
 	src/binlog/value.o \
-	src/binlog/file.o
+	src/binlog/file.o \
+	src/binlog/json.o \
+	src/binlog/compress.o \
+	src/binlog/gtid.o
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql
@@ -37,7 +42,7 @@ MYSQL_LIBS := $(shell $(MYSQL_CONFIG) --libs)
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Wno-sign-compare
-SHLIB_LINK = $(MYSQL_LIBS) -lpthread
+SHLIB_LINK = $(MYSQL_LIBS) -lpthread -lz -lzstd
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -222,6 +222,19 @@ CREATE FUNCTION mysql_replica.reset_replica(forget_source boolean DEFAULT false,
 	LANGUAGE C SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'mysql_replica_reset_replica';
 
+-- Replay the row events of a binlog file on the server's disk, like
+-- "mysqlbinlog file | mysql".  Superuser only.
+CREATE FUNCTION mysql_replica.apply_binlog_file(
+	path			text,
+	start_pos		bigint DEFAULT 4,
+	stop_pos		bigint DEFAULT NULL,
+	on_statement	text DEFAULT 'error',
+	OUT transactions bigint,
+	OUT rows_applied bigint)
+	RETURNS record
+	LANGUAGE C
+	AS 'MODULE_PATHNAME', 'mysql_replica_apply_binlog_file';
+
 CREATE FUNCTION mysql_replica._worker_status(
 	OUT channel text,
 	OUT state text,
@@ -268,6 +281,8 @@ REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
 	bigint, integer, bigint, double precision, text, bigint, text, text, text)
 	FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.skip_transaction(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mysql_replica.apply_binlog_file(text, bigint, bigint, text)
+	FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.start_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.stop_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.reset_replica(boolean, text) FROM PUBLIC;

@@ -32,6 +32,22 @@ char	   *mysql_replica_database = NULL;
 int			mysql_replica_max_channels = 8;
 int			mysql_replica_queue_size_kb = 16384;
 bool		mysql_replica_loaded_at_startup = false;
+int			mysql_replica_zero_date = ZERO_DATE_NULL;
+int			mysql_replica_invalid_text = INVALID_TEXT_ERROR;
+
+static const struct config_enum_entry zero_date_options[] = {
+	{"null", ZERO_DATE_NULL, false},
+	{"error", ZERO_DATE_ERROR, false},
+	{"infinity", ZERO_DATE_INFINITY, false},
+	{"-infinity", ZERO_DATE_INFINITY, true},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry invalid_text_options[] = {
+	{"error", INVALID_TEXT_ERROR, false},
+	{"replace", INVALID_TEXT_REPLACE, false},
+	{NULL, 0, false}
+};
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -100,6 +116,22 @@ _PG_init(void)
 							PGC_SIGHUP,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("mysql_replica.zero_date",
+							 "What MySQL zero dates such as 0000-00-00 become.",
+							 "null, error (the channel stops), or infinity (-infinity).",
+							 &mysql_replica_zero_date,
+							 ZERO_DATE_NULL, zero_date_options,
+							 PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("mysql_replica.invalid_text",
+							 "What invalid bytes in MySQL text become.",
+							 "error (the channel stops), or replace (U+FFFD, for UTF-8 text).",
+							 &mysql_replica_invalid_text,
+							 INVALID_TEXT_ERROR, invalid_text_options,
+							 PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("mysql_replica");
 

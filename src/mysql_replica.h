@@ -23,6 +23,23 @@ extern char *mysql_replica_database;
 extern int	mysql_replica_max_channels;
 extern int	mysql_replica_queue_size_kb;
 extern bool mysql_replica_loaded_at_startup;
+extern int	mysql_replica_zero_date;
+extern int	mysql_replica_invalid_text;
+
+/* mysql_replica.zero_date: what a zero date becomes */
+typedef enum ZeroDatePolicy
+{
+	ZERO_DATE_NULL,
+	ZERO_DATE_ERROR,
+	ZERO_DATE_INFINITY
+} ZeroDatePolicy;
+
+/* mysql_replica.invalid_text: what invalid bytes in text become */
+typedef enum InvalidTextPolicy
+{
+	INVALID_TEXT_ERROR,
+	INVALID_TEXT_REPLACE
+} InvalidTextPolicy;
 
 /*
  * What a channel is doing, as the status view shows it.  The order matters
@@ -93,6 +110,9 @@ extern void mysql_replica_worker_init(struct BackgroundWorker *worker,
 extern PGDLLEXPORT void mysql_replica_worker_main(Datum main_arg);
 extern PGDLLEXPORT void mysql_replica_launcher_main(Datum main_arg);
 extern PGDLLEXPORT void mysql_replica_starter_main(Datum main_arg);
+
+/* replay.c */
+extern PGDLLEXPORT void mysql_replica_replay_main(Datum main_arg);
 extern void mysql_replica_register_launcher(void);
 
 #endif							/* MYSQL_REPLICA_H */

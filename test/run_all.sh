@@ -167,6 +167,26 @@ else
 	mr_log "unit tests: none (no test/unit/Makefile)"
 fi
 
+# --- 3b. a short, bounded fuzz run of the binlog decoder ---------------------
+# libFuzzer with ASan and UBSan, seeded with the real binlogs; any crash,
+# leak or undefined behaviour fails the run.  MR_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${MR_FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" -gt 0 ] && [ -f "$MR_ROOT/fuzz/Makefile" ]; then
+	if [ -d "$MR_ROOT/../shared/data/mysql-binlogs" ]; then
+		mr_log "fuzzing the binlog decoder for $fuzz_seconds s"
+		if make -C "$MR_ROOT/fuzz" run SECONDS="$fuzz_seconds" \
+			>"$WORKDIR/fuzz.log" 2>&1; then
+			grep -E '^(stat::number_of_executed_units|Done)' "$WORKDIR/fuzz.log"
+			count 1 0 "fuzzing"
+		else
+			tail -n 60 "$WORKDIR/fuzz.log"
+			count 0 1 "fuzzing"
+		fi
+	else
+		mr_log "fuzzing: skipped, no seed binlogs in ../shared/data"
+	fi
+fi
+
 # --- 4. regression tests (pg_regress) ----------------------------------------
 if make -C "$MR_ROOT" -n installcheck PG_CONFIG="$MR_PG_CONFIG" \
 	>/dev/null 2>&1; then

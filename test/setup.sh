@@ -34,11 +34,15 @@ MR_PACKAGES=(
 	pkg-config
 	postgresql-15
 	postgresql-server-dev-15
+	postgresql-15-postgis-3
 	mariadb-server
 	mariadb-client
 	libmariadb-dev
 	libzstd-dev
 	libipc-run-perl
+	zlib1g-dev
+	clang
+	libclang-rt-14-dev
 	perl
 	util-linux
 )

@@ -137,6 +137,11 @@ struct Applier
 
 	/* asked between rows, so that a long event does not delay a stop */
 	bool		(*should_stop) (void);
+
+	/* replaying a file: no channel, no position; maybe skip statements */
+	bool		skip_statements;
+	uint64		total_transactions;
+	uint64		total_rows;
 	ChannelState published_state;
 
 	HTAB	   *table_maps;		/* table id -> TableMapEntry */
@@ -152,6 +157,7 @@ static bool targets_invalidated = false;
 static HTAB *invalidation_targets = NULL;
 
 static void apply_error_callback(void *arg);
+static void dispatch_event(Applier *applier, const BinlogEvent *evp);
 static void forget_savepoints(Applier *applier);
 
 /*
@@ -190,7 +196,7 @@ applier_create(ChannelSlot *slot, const char *channel)
 	applier = MemoryContextAllocZero(context, sizeof(Applier));
 	applier->slot = slot;
 	applier->context = context;
-	applier->channel = MemoryContextStrdup(context, channel);
+	applier->channel = channel ? MemoryContextStrdup(context, channel) : NULL;
 	applier->event_context = AllocSetContextCreate(context,
 												   "mysql_replica event",
 												   ALLOCSET_DEFAULT_SIZES);
@@ -219,7 +225,7 @@ applier_create(ChannelSlot *slot, const char *channel)
 static void
 publish_state(Applier *applier, ChannelState state)
 {
-	if (applier->published_state != state)
+	if (applier->slot != NULL && applier->published_state != state)
 	{
 		channel_set_state(applier->slot, state);
 		applier->published_state = state;
@@ -379,6 +385,23 @@ applier_set_options(Applier *applier, bool idempotent, bool (*should_stop) (void
 }
 
 /*
+ * Replaying a file: skip statements other than row changes instead of
+ * stopping at them.
+ */
+void
+applier_set_skip_statements(Applier *applier, bool skip)
+{
+	applier->skip_statements = skip;
+}
+
+void
+applier_totals(Applier *applier, uint64 *transactions, uint64 *rows)
+{
+	*transactions = applier->total_transactions;
+	*rows = applier->total_rows;
+}
+
+/*
  * Start a PostgreSQL transaction with SPI connected and a snapshot.  A
  * source transaction spans many events, so the caller's memory context is
  * kept: per-event allocations must not pile up in the transaction's
@@ -418,6 +441,10 @@ save_position(Applier *applier)
 {
 	Datum		values[4];
 	int			rc;
+
+	/* Replaying a file keeps no position. */
+	if (applier->channel == NULL)
+		return;
 
 	if (applier->save_position_plan == NULL)
 	{
@@ -463,7 +490,7 @@ applier_start_stream(Applier *applier, int checksum_alg,
 	strlcpy(applier->log_file, log_file, BINLOG_MAX_FILE_NAME);
 	applier->log_pos = log_pos;
 
-	if (applier->committed_file[0] == '\0')
+	if (applier->committed_file[0] == '\0' && applier->channel != NULL)
 	{
 		begin_pg_transaction();
 		save_position(applier);
@@ -674,9 +701,12 @@ begin_source_transaction(Applier *applier, const BinlogEvent *ev)
 		applier->skip_next = false;
 	}
 
-	SpinLockAcquire(&applier->slot->mutex);
-	applier->slot->event_time = time_t_to_timestamptz(ev->header.timestamp);
-	SpinLockRelease(&applier->slot->mutex);
+	if (applier->slot != NULL)
+	{
+		SpinLockAcquire(&applier->slot->mutex);
+		applier->slot->event_time = time_t_to_timestamptz(ev->header.timestamp);
+		SpinLockRelease(&applier->slot->mutex);
+	}
 	publish_state(applier, CHANNEL_APPLYING);
 }
 
@@ -704,8 +734,11 @@ commit_source_transaction(Applier *applier)
 	applier->has_pending_gtid = false;
 	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
 	applier->committed_pos = applier->log_pos;
-	channel_count(applier->slot, 0, 1, applier->transaction_rows,
-				  applier->transaction_skipped_rows);
+	applier->total_transactions++;
+	applier->total_rows += applier->transaction_rows;
+	if (applier->slot != NULL)
+		channel_count(applier->slot, 0, 1, applier->transaction_rows,
+					  applier->transaction_skipped_rows);
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
 	pgstat_report_stat(false);
@@ -868,6 +901,20 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 		tc->typid = att->atttypid;
 		tc->typmod = att->atttypmod;
 		tc->is_bytea = getBaseType(att->atttypid) == BYTEAOID;
+		{
+			Oid			base = getBaseType(att->atttypid);
+			bool		preferred;
+			HeapTuple	typtup;
+
+			get_type_category_preferred(base, &tc->category, &preferred);
+			typtup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(base));
+			if (!HeapTupleIsValid(typtup))
+				elog(ERROR, "cache lookup failed for type %u", base);
+			strlcpy(tc->typname,
+					NameStr(((Form_pg_type) GETSTRUCT(typtup))->typname),
+					NAMEDATALEN);
+			ReleaseSysCache(typtup);
+		}
 		tc->binary_length = binary_column_length(map, col);
 		getTypeInputInfo(att->atttypid, &typinput, &tc->typioparam);
 		fmgr_info_cxt(typinput, &tc->typinput, applier->context);
@@ -977,7 +1024,7 @@ append_key_conditions(StringInfo sql, TargetTable *target, const bool *where,
  */
 static SPIPlanPtr
 get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
-		 const bool *values, const bool *where)
+		 const bool *values, const bool *where, JsonDiffList **diffs)
 {
 	char	   *shape;
 	TargetPlan *plan;
@@ -987,24 +1034,38 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	bool		first = true;
 	SPIPlanPtr	spiplan;
 
-	shape = palloc(target->ncols * 2 + 2);
-	shape[0] = 'I' + kind;
-	for (int col = 0; col < target->ncols; col++)
 	{
-		shape[1 + col] = values && values[col] ? '1' : '0';
-		shape[1 + target->ncols + col] = where && where[col] ? '1' : '0';
+		StringInfoData buf;
+		int			ndiffparams = 0;
+
+		initStringInfo(&buf);
+		appendStringInfoChar(&buf, 'I' + kind);
+		for (int col = 0; col < target->ncols; col++)
+			appendStringInfoChar(&buf, !(values && values[col]) ? '0' :
+								 diffs && diffs[col] ? 'J' : '1');
+		for (int col = 0; col < target->ncols; col++)
+			appendStringInfoChar(&buf, where && where[col] ? '1' : '0');
+
+		/* partial JSON updates: the operations are part of the shape */
+		for (int col = 0; diffs && col < target->ncols; col++)
+			if (diffs[col] != NULL)
+			{
+				appendStringInfo(&buf, "|%d:%s", col, diffs[col]->ops);
+				ndiffparams += diffs[col]->nparams;
+			}
+		shape = buf.data;
+		argtypes = palloc(sizeof(Oid) * (target->ncols * 2 + ndiffparams));
 	}
-	shape[1 + 2 * target->ncols] = '\0';
 
 	for (plan = target->plans; plan != NULL; plan = plan->next)
 		if (strcmp(plan->shape, shape) == 0)
 		{
 			pfree(shape);
+			pfree(argtypes);
 			return plan->plan;
 		}
 
 	initStringInfo(&sql);
-	argtypes = palloc(sizeof(Oid) * target->ncols * 2);
 	switch (kind)
 	{
 		case BINLOG_ROWS_INSERT:
@@ -1066,12 +1127,18 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 			{
 				if (!values[col])
 					continue;
+				appendStringInfo(&sql, "%s%s = ", first ? "" : ", ",
+								 quote_identifier(target->columns[col].attname));
+				first = false;
+				if (diffs && diffs[col])
+				{
+					json_diffs_append_sql(&sql, &target->columns[col],
+										  diffs[col]->ops, argtypes, &nargs);
+					continue;
+				}
 				argtypes[nargs] = target->columns[col].typid;
 				nargs++;
-				appendStringInfo(&sql, "%s%s = $%d", first ? "" : ", ",
-								 quote_identifier(target->columns[col].attname),
-								 nargs);
-				first = false;
+				appendStringInfo(&sql, "$%d", nargs);
 			}
 			/* fall through to the row's location */
 			/* FALLTHROUGH */
@@ -1144,18 +1211,33 @@ describe_key(TargetTable *target, const bool *where, const BinlogValue *image)
  * used by UPDATE only).
  */
 static void
-apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
-		  const BinlogValue *before, const BinlogValue *after)
+apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
+		  BinlogRowsKind kind, const BinlogValue *before,
+		  const BinlogValue *after)
 {
 	int			ncols = target->ncols;
 	bool	   *values = palloc0(sizeof(bool) * ncols);
 	bool	   *where = palloc0(sizeof(bool) * ncols);
 	const BinlogValue *value_image = kind == BINLOG_ROWS_UPDATE ? after : before;
-	Datum	   *datums = palloc(sizeof(Datum) * ncols * 2);
-	char	   *nulls = palloc(ncols * 2);
+	JsonDiffList **diffs = NULL;
+	int			nparams = ncols * 2;
+	Datum	   *datums;
+	char	   *nulls;
 	int			nargs = 0;
 	SPIPlanPtr	plan;
 	int			rc;
+
+	/* Partial JSON updates carry changes to apply, not the new value. */
+	for (int col = 0; kind == BINLOG_ROWS_UPDATE && col < ncols; col++)
+		if (after[col].kind == BINLOG_VALUE_JSON_DIFF)
+		{
+			if (diffs == NULL)
+				diffs = palloc0(sizeof(JsonDiffList *) * ncols);
+			diffs[col] = json_diffs_decode(&after[col], &target->columns[col]);
+			nparams += diffs[col]->nparams;
+		}
+	datums = palloc(sizeof(Datum) * nparams);
+	nulls = palloc(nparams);
 
 	/* Which columns carry values: those present in the image. */
 	if (kind != BINLOG_ROWS_DELETE)
@@ -1184,7 +1266,7 @@ apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 				where[col] = before[col].kind != BINLOG_VALUE_ABSENT;
 	}
 
-	plan = get_plan(applier, target, kind, values, where);
+	plan = get_plan(applier, target, kind, values, where, diffs);
 
 	/* Parameters in the order of the statement: values, then the key. */
 	for (int col = 0; col < ncols; col++)
@@ -1193,8 +1275,18 @@ apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 
 		if (!values[col])
 			continue;
+		if (diffs && diffs[col])
+		{
+			for (int i = 0; i < diffs[col]->nparams; i++)
+			{
+				datums[nargs] = diffs[col]->params[i];
+				nulls[nargs++] = ' ';
+			}
+			continue;
+		}
 		datums[nargs] = convert_binlog_value(&value_image[col],
-											 &target->columns[col], &isnull);
+											 &target->columns[col], map, col,
+											 &isnull);
 		nulls[nargs++] = isnull ? 'n' : ' ';
 	}
 	for (int col = 0; col < ncols; col++)
@@ -1204,7 +1296,8 @@ apply_row(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 		if (!where[col])
 			continue;
 		datums[nargs] = convert_binlog_value(&before[col],
-											 &target->columns[col], &isnull);
+											 &target->columns[col], map, col,
+											 &isnull);
 		nulls[nargs++] = isnull ? 'n' : ' ';
 	}
 
@@ -1277,7 +1370,7 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 						 errmsg("could not decode row image: %s", err.message)));
 			break;
 		}
-		apply_row(applier, target, rows.kind, before, after);
+		apply_row(applier, target, entry->map, rows.kind, before, after);
 
 		/*
 		 * A stop request ends the event early; the caller notices it and
@@ -1334,6 +1427,12 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 	else if (applier->in_transaction && !applier->skipping &&
 			 handle_savepoint_statement(applier, query))
 		;
+	else if (applier->skip_statements)
+		ereport(LOG,
+				(errmsg("mysql_replica skipped a statement at %s:" UINT64_FORMAT,
+						applier->log_file, applier->log_pos),
+				 errdetail("Statement in database \"%.*s\": %.200s",
+						   (int) q.db_len, q.db, query)));
 	else if (applier->skipping ||
 			 (applier->skip_next && !applier->in_transaction))
 	{
@@ -1416,6 +1515,93 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 		ev.header.type != BINLOG_HEARTBEAT_EVENT_V2)
 		applier->log_pos = ev.header.log_pos;
 
+	dispatch_event(applier, &ev);
+
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(applier->event_context);
+	error_context_stack = errcallback.previous;
+	applier->current_event = NULL;
+	if (applier->slot != NULL)
+		channel_count(applier->slot, 1, 0, 0, 0);
+}
+
+/*
+ * A MariaDB compressed query or rows event: apply the plain event it
+ * holds.
+ */
+static void
+apply_compressed_event(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogDecompressed *plain = palloc0(sizeof(BinlogDecompressed));
+	BinlogError err;
+
+	if (!binlog_decompress_event(&applier->format, ev, plain, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not uncompress %s event: %s",
+						binlog_event_type_name(ev->header.type), err.message)));
+
+	/* The buffer is malloc'd: release it on error too. */
+	PG_TRY();
+	{
+		dispatch_event(applier, &plain->event);
+	}
+	PG_FINALLY();
+	{
+		binlog_decompressed_free(plain);
+	}
+	PG_END_TRY();
+}
+
+/*
+ * A MySQL TRANSACTION_PAYLOAD event (binlog_transaction_compression): apply
+ * the events of the whole transaction it holds.  Their position is the
+ * payload event's.
+ */
+static void
+apply_transaction_payload(Applier *applier, const BinlogEvent *ev)
+{
+	BinlogPayloadCursor *cursor = palloc0(sizeof(BinlogPayloadCursor));
+	BinlogError err;
+
+	if (!binlog_payload_open(cursor, &applier->format, ev, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not read transaction payload: %s", err.message)));
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			BinlogEvent inner;
+
+			err.message[0] = '\0';
+			if (!binlog_payload_next(cursor, &inner, &err))
+			{
+				if (err.message[0] != '\0')
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("could not read transaction payload: %s",
+									err.message)));
+				break;
+			}
+			dispatch_event(applier, &inner);
+		}
+	}
+	PG_FINALLY();
+	{
+		binlog_payload_close(cursor);
+	}
+	PG_END_TRY();
+}
+
+/* Apply one framed event, whose position has been accounted for. */
+static void
+dispatch_event(Applier *applier, const BinlogEvent *evp)
+{
+	const BinlogEvent ev = *evp;
+	BinlogError err;
+
 	switch (ev.header.type)
 	{
 		case BINLOG_FORMAT_DESCRIPTION_EVENT:
@@ -1477,6 +1663,7 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 		case BINLOG_WRITE_ROWS_EVENT:
 		case BINLOG_UPDATE_ROWS_EVENT:
 		case BINLOG_DELETE_ROWS_EVENT:
+		case BINLOG_PARTIAL_UPDATE_ROWS_EVENT:
 			begin_source_transaction(applier, &ev);
 			apply_rows_event(applier, &ev);
 			break;
@@ -1485,8 +1672,6 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 			commit_source_transaction(applier);
 			break;
 
-		case BINLOG_PARTIAL_UPDATE_ROWS_EVENT:
-		case BINLOG_TRANSACTION_PAYLOAD_EVENT:
 		case BINLOG_MARIADB_QUERY_COMPRESSED_EVENT:
 		case BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT_V1:
 		case BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT_V1:
@@ -1494,14 +1679,26 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 		case BINLOG_MARIADB_WRITE_ROWS_COMPRESSED_EVENT:
 		case BINLOG_MARIADB_UPDATE_ROWS_COMPRESSED_EVENT:
 		case BINLOG_MARIADB_DELETE_ROWS_COMPRESSED_EVENT:
+			apply_compressed_event(applier, &ev);
+			break;
+
+		case BINLOG_TRANSACTION_PAYLOAD_EVENT:
+			apply_transaction_payload(applier, &ev);
+			break;
+
 		case BINLOG_XA_PREPARE_EVENT:
-		case BINLOG_INCIDENT_EVENT:
-			/* These carry changes we cannot apply: never skip them. */
+			/* Changes we cannot apply: never skip them. */
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot replicate binlog event of type %s",
-							binlog_event_type_name(ev.header.type)),
-					 errhint("Turn off binlog compression and partial JSON updates on the source.")));
+					 errmsg("cannot replicate XA transactions")));
+			break;
+
+		case BINLOG_INCIDENT_EVENT:
+			/* The source lost changes it should have logged. */
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the source logged an incident: its binlog is missing changes"),
+					 errhint("Copy the tables anew, then set the channel's position past the incident.")));
 			break;
 
 		default:
@@ -1510,11 +1707,6 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 			break;
 	}
 
-	MemoryContextSwitchTo(oldcxt);
-	MemoryContextReset(applier->event_context);
-	error_context_stack = errcallback.previous;
-	applier->current_event = NULL;
-	channel_count(applier->slot, 1, 0, 0, 0);
 }
 
 static void

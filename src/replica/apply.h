@@ -12,6 +12,7 @@
 
 #include "binlog/binlog.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 typedef struct Applier Applier;
 
@@ -25,6 +26,8 @@ typedef struct TargetColumn
 	Oid			typioparam;
 	FmgrInfo	typinput;
 	bool		is_bytea;
+	char		category;		/* pg_type.typcategory of the base type */
+	char		typname[NAMEDATALEN];	/* name of the base type */
 	int			binary_length;	/* BINARY(n): n, to restore the padding */
 } TargetColumn;
 
@@ -39,11 +42,32 @@ extern void applier_handle_event(Applier *applier, const uint8 *data,
 extern bool applier_in_transaction(Applier *applier);
 extern void applier_set_options(Applier *applier, bool idempotent,
 								bool (*should_stop) (void));
+extern void applier_set_skip_statements(Applier *applier, bool skip);
+extern void applier_totals(Applier *applier, uint64 *transactions,
+						   uint64 *rows);
 extern void applier_abort(Applier *applier);
 
 /* convert.c */
 extern Datum convert_binlog_value(const BinlogValue *value,
-								  TargetColumn *column, bool *isnull);
+								  TargetColumn *column,
+								  const BinlogTableMap *map, int col,
+								  bool *isnull);
 extern char *binlog_value_describe(const BinlogValue *value);
+extern char *convert_mysql_json(const BinlogValue *value,
+								TargetColumn *column);
+
+/* json_diff.c: the partial JSON updates of one cell */
+typedef struct JsonDiffList
+{
+	char	   *ops;			/* one letter per operation: the shape */
+	int			nparams;
+	Datum	   *params;			/* paths and values, in statement order */
+	Oid		   *types;
+} JsonDiffList;
+
+extern JsonDiffList *json_diffs_decode(const BinlogValue *value,
+									   TargetColumn *column);
+extern void json_diffs_append_sql(StringInfo sql, TargetColumn *column,
+								  const char *ops, Oid *argtypes, int *nargs);
 
 #endif							/* MYSQL_REPLICA_APPLY_H */

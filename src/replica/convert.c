@@ -12,12 +12,21 @@
  * error instead of being changed silently.
  *
  * Zero dates ('0000-00-00', '2020-00-15' and their DATETIME forms), which
- * PostgreSQL cannot represent, become NULL.
+ * PostgreSQL cannot represent, follow mysql_replica.zero_date: NULL (the
+ * default), an error, or -infinity.  Invalid bytes in text follow
+ * mysql_replica.invalid_text: an error (the default), or U+FFFD in their
+ * place for UTF-8 text.
+ *
+ * Some MySQL types take the shape of the target column: ENUM and SET give
+ * their names to text columns and their index or bitmask to numeric ones,
+ * BIT gives a bit string to bit columns and an integer to others, GEOMETRY
+ * gives PostGIS geometry or (E)WKB bytes, VECTOR gives real[] or pgvector.
  *
  *-------------------------------------------------------------------------
  */
 #include "replica/apply.h"
 
+#include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -98,8 +107,80 @@ collation_encoding(int collation)
 }
 
 /*
+ * MySQL's latin1 is Windows-1252, except that the five bytes Windows-1252
+ * leaves undefined stand for the C1 control characters of the same code.
+ * These are the code points of bytes 0x80 to 0x9F; the others are Latin-1.
+ */
+static const uint16 latin1_c1[32] = {
+	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178
+};
+
+static void
+append_utf8(StringInfo out, pg_wchar code)
+{
+	unsigned char buf[8];
+	int			len;
+
+	unicode_to_utf8(code, buf);
+	len = pg_utf_mblen(buf);
+	appendBinaryStringInfo(out, (char *) buf, len);
+}
+
+/* MySQL latin1 bytes as UTF-8, exactly as MySQL maps them. */
+static char *
+latin1_to_utf8(const uint8 *p, size_t len)
+{
+	StringInfoData out;
+
+	initStringInfo(&out);
+	for (size_t i = 0; i < len; i++)
+	{
+		if (p[i] < 0x80)
+			appendStringInfoChar(&out, (char) p[i]);
+		else if (p[i] < 0xA0)
+			append_utf8(&out, latin1_c1[p[i] - 0x80]);
+		else
+			append_utf8(&out, p[i]);
+	}
+	return out.data;
+}
+
+/*
+ * UTF-8 with every invalid sequence (and NUL, which PostgreSQL text cannot
+ * hold) replaced by U+FFFD.
+ */
+static char *
+utf8_replace_invalid(const uint8 *p, size_t len)
+{
+	StringInfoData out;
+	size_t		i = 0;
+
+	initStringInfo(&out);
+	while (i < len)
+	{
+		int			l = pg_utf_mblen(p + i);
+
+		if (p[i] != 0 && i + l <= len && pg_utf8_islegal(p + i, l))
+		{
+			appendBinaryStringInfo(&out, (const char *) p + i, l);
+			i += l;
+		}
+		else
+		{
+			append_utf8(&out, 0xFFFD);
+			i++;
+		}
+	}
+	return out.data;
+}
+
+/*
  * The characters of a string value in the database encoding, as a
- * palloc'd NUL-terminated string.  Invalid bytes are an error.
+ * palloc'd NUL-terminated string.  Invalid bytes are an error, or
+ * replaced, as mysql_replica.invalid_text says.
  */
 static char *
 string_to_server(const BinlogValue *value)
@@ -113,6 +194,20 @@ string_to_server(const BinlogValue *value)
 				 errmsg("cannot convert text in MySQL collation %d",
 						value->str.collation),
 				 errdetail("The character set of this collation has no PostgreSQL equivalent.")));
+
+	/* Latin-1 has no invalid bytes but its own mapping of 0x80-0x9F. */
+	if (encoding == PG_WIN1252 && GetDatabaseEncoding() == PG_UTF8 &&
+		memchr(value->str.ptr, 0, value->str.len) == NULL)
+		return latin1_to_utf8(value->str.ptr, value->str.len);
+
+	if (encoding == PG_UTF8 &&
+		mysql_replica_invalid_text == INVALID_TEXT_REPLACE &&
+		!pg_verify_mbstr(PG_UTF8, (const char *) value->str.ptr,
+						 (int) value->str.len, true))
+	{
+		converted = utf8_replace_invalid(value->str.ptr, value->str.len);
+		return pg_any_to_server(converted, strlen(converted), PG_UTF8);
+	}
 
 	/*
 	 * A NUL byte is valid in MySQL strings and impossible in PostgreSQL
@@ -140,13 +235,189 @@ bytes_to_bytea(const uint8 *ptr, size_t len, int pad_to)
 	return PointerGetDatum(result);
 }
 
+/* Is the target column numeric (integers, numeric, floating point)? */
+static bool
+is_numeric_target(TargetColumn *column)
+{
+	return column->category == TYPCATEGORY_NUMERIC;
+}
+
+/* ENUM: the name for text targets, the index for numeric ones. */
+static char *
+enum_text(const BinlogValue *value, TargetColumn *column,
+		  const BinlogTableMap *map, int col)
+{
+	if (is_numeric_target(column) || map->enum_names == NULL ||
+		map->enum_names[col] == NULL)
+		return psprintf(UINT64_FORMAT, value->u);
+	if (value->u == 0)
+		return pstrdup("");		/* MySQL's empty value for invalid input */
+	if (value->u > (uint64) map->enum_count[col])
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("ENUM index " UINT64_FORMAT " of column \"%s\" is out of range",
+						value->u, column->attname)));
+	return pstrdup(map->enum_names[col][value->u - 1]);
+}
+
+/* SET: the names joined by commas for text, the bitmask for numbers. */
+static char *
+set_text(const BinlogValue *value, TargetColumn *column,
+		 const BinlogTableMap *map, int col)
+{
+	StringInfoData out;
+
+	if (is_numeric_target(column) || map->enum_names == NULL ||
+		map->enum_names[col] == NULL)
+		return psprintf(UINT64_FORMAT, value->u);
+
+	initStringInfo(&out);
+	for (int i = 0; i < map->enum_count[col] && i < 64; i++)
+	{
+		if (value->u & ((uint64) 1 << i))
+			appendStringInfo(&out, "%s%s", out.len > 0 ? "," : "",
+							 map->enum_names[col][i]);
+	}
+	return out.data;
+}
+
+/* BIT(n): a bit string for bit columns, an integer for the others. */
+static char *
+bit_text(const BinlogValue *value, TargetColumn *column,
+		 const BinlogTableMap *map, int col)
+{
+	int			width = (map->meta[col] >> 8) * 8 + (map->meta[col] & 0xff);
+	char	   *bits;
+
+	if (column->category != TYPCATEGORY_BITSTRING)
+		return psprintf(UINT64_FORMAT, value->u);
+
+	bits = palloc(width + 1);
+	for (int i = 0; i < width; i++)
+		bits[i] = (value->u >> (width - 1 - i)) & 1 ? '1' : '0';
+	bits[width] = '\0';
+	return bits;
+}
+
 /*
- * Convert one decoded value for a target column.  *isnull is set for NULL
- * and for zero dates.
+ * MySQL keeps a geometry as a 4-byte little-endian SRID followed by WKB.
+ * Return WKB for SRID 0, else EWKB: the WKB with PostGIS's SRID flag in
+ * its type and the SRID after the type, which PostGIS reads directly.
+ */
+static StringInfo
+geometry_ewkb(const BinlogValue *value, TargetColumn *column)
+{
+	const uint8 *p = value->str.ptr;
+	StringInfo	out = makeStringInfo();
+	uint32		srid;
+	uint32		type;
+	bool		little;
+
+	if (value->str.len < 4 + 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("geometry value of column \"%s\" is too short",
+						column->attname)));
+	srid = p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32) p[3] << 24);
+	p += 4;
+	if (srid == 0)
+	{
+		appendBinaryStringInfo(out, (const char *) p, value->str.len - 4);
+		return out;
+	}
+
+	little = p[0] == 1;
+	type = little ? (p[1] | (p[2] << 8) | (p[3] << 16) | ((uint32) p[4] << 24))
+		: (((uint32) p[1] << 24) | (p[2] << 16) | (p[3] << 8) | p[4]);
+	type |= 0x20000000;
+	appendStringInfoChar(out, (char) p[0]);
+	for (int i = 0; i < 4; i++)
+		appendStringInfoChar(out, (char) (little ? type >> (8 * i)
+										  : type >> (8 * (3 - i))));
+	for (int i = 0; i < 4; i++)
+		appendStringInfoChar(out, (char) (little ? srid >> (8 * i)
+										  : srid >> (8 * (3 - i))));
+	appendBinaryStringInfo(out, (const char *) p + 5, value->str.len - 9);
+	return out;
+}
+
+/* A MySQL VECTOR (float32, little-endian) as real[] or pgvector text. */
+static char *
+vector_text(const BinlogValue *value, TargetColumn *column)
+{
+	StringInfoData out;
+	bool		pgvector = strcmp(column->typname, "vector") == 0;
+
+	if (value->str.len % 4 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("vector value of column \"%s\" has %zu bytes, not a multiple of 4",
+						column->attname, value->str.len)));
+	initStringInfo(&out);
+	appendStringInfoChar(&out, pgvector ? '[' : '{');
+	for (size_t i = 0; i < value->str.len; i += 4)
+	{
+		const uint8 *p = value->str.ptr + i;
+		uint32		bits = p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32) p[3] << 24);
+		float		f;
+
+		memcpy(&f, &bits, sizeof(f));
+		appendStringInfo(&out, "%s%.9g", i > 0 ? "," : "", f);
+	}
+	appendStringInfoChar(&out, pgvector ? ']' : '}');
+	return out.data;
+}
+
+/* MySQL's binary JSON as JSON text. */
+char *
+convert_mysql_json(const BinlogValue *value, TargetColumn *column)
+{
+	BinlogJsonOutput out = {0};
+	BinlogError err;
+	char	   *text;
+
+	if (!binlog_json_to_text(value->str.ptr, value->str.len, &out, &err))
+	{
+		binlog_json_output_free(&out);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode JSON of column \"%s\": %s",
+						column->attname, err.message)));
+	}
+	text = pnstrdup(out.data, out.len);
+	binlog_json_output_free(&out);
+	return text;
+}
+
+/* A zero date under mysql_replica.zero_date: NULL, -infinity or error. */
+static char *
+zero_date_text(const char *text, TargetColumn *column, bool *isnull)
+{
+	switch (mysql_replica_zero_date)
+	{
+		case ZERO_DATE_INFINITY:
+			return pstrdup("-infinity");
+		case ZERO_DATE_ERROR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
+					 errmsg("zero date \"%s\" for column \"%s\" has no PostgreSQL value",
+							text, column->attname),
+					 errhint("Set mysql_replica.zero_date to \"null\" or \"infinity\" to replicate zero dates.")));
+			break;
+		default:
+			break;
+	}
+	*isnull = true;
+	return NULL;
+}
+
+/*
+ * Convert one decoded value for a target column (column number col of the
+ * table map).  *isnull is set for NULL, and for zero dates by default.
  */
 Datum
 convert_binlog_value(const BinlogValue *value, TargetColumn *column,
-					 bool *isnull)
+					 const BinlogTableMap *map, int col, bool *isnull)
 {
 	char		buf[128];
 	char	   *text;
@@ -161,12 +432,45 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 			return (Datum) 0;
 
 		case BINLOG_VALUE_JSON:
-			/* MySQL writes JSON in a binary form that we do not decode yet. */
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot convert MySQL binary JSON for column \"%s\"",
-							column->attname),
-					 errdetail("Only MariaDB's JSON, which the binlog carries as text, is supported.")));
+			text = convert_mysql_json(value, column);
+			break;
+
+		case BINLOG_VALUE_ENUM:
+			text = enum_text(value, column, map, col);
+			break;
+
+		case BINLOG_VALUE_SET:
+			text = set_text(value, column, map, col);
+			break;
+
+		case BINLOG_VALUE_BIT:
+			text = bit_text(value, column, map, col);
+			break;
+
+		case BINLOG_VALUE_GEOMETRY:
+			{
+				StringInfo	ewkb = geometry_ewkb(value, column);
+
+				if (column->is_bytea)
+					return bytes_to_bytea((const uint8 *) ewkb->data,
+										  ewkb->len, 0);
+				if (strcmp(column->typname, "geometry") != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATATYPE_MISMATCH),
+							 errmsg("cannot store a MySQL geometry in column \"%s\" of type %s",
+									column->attname, column->typname),
+							 errhint("Use PostGIS geometry or bytea.")));
+				/* PostGIS reads EWKB in hex. */
+				text = palloc(ewkb->len * 2 + 1);
+				hex_encode(ewkb->data, ewkb->len, text);
+				text[ewkb->len * 2] = '\0';
+				break;
+			}
+
+		case BINLOG_VALUE_VECTOR:
+			if (column->is_bytea)
+				return bytes_to_bytea(value->str.ptr, value->str.len, 0);
+			text = vector_text(value, column);
 			break;
 
 		case BINLOG_VALUE_STRING:
@@ -176,8 +480,6 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 			break;
 
 		case BINLOG_VALUE_BYTES:
-		case BINLOG_VALUE_GEOMETRY:
-		case BINLOG_VALUE_VECTOR:
 			if (column->is_bytea)
 				return bytes_to_bytea(value->str.ptr, value->str.len,
 									  column->binary_length);
@@ -200,12 +502,10 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 						 errmsg("cannot convert a MySQL %s value for column \"%s\"",
 								binlog_column_type_name(value->column_type),
 								column->attname)));
-			if (zero_date)
-			{
-				*isnull = true;
-				return (Datum) 0;
-			}
 			text = buf;
+			if (zero_date &&
+				(text = zero_date_text(buf, column, isnull)) == NULL)
+				return (Datum) 0;
 			break;
 	}
 
