@@ -35,6 +35,8 @@ CREATE TABLE mysql_replica.channels (
 											'verify_ca', 'verify_identity')),
 	exec_mode			text NOT NULL DEFAULT 'strict'
 						CHECK (exec_mode IN ('strict', 'idempotent')),
+	-- stream by GTID (MASTER_USE_GTID / SOURCE_AUTO_POSITION)
+	auto_position		boolean NOT NULL DEFAULT false,
 	enabled				boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channels FROM PUBLIC;
@@ -78,6 +80,8 @@ CREATE FUNCTION mysql_replica.change_source(
 	log_pos				bigint DEFAULT NULL,
 	ssl_mode			text DEFAULT NULL,
 	exec_mode			text DEFAULT NULL,
+	auto_position		boolean DEFAULT NULL,
+	gtid_executed		text DEFAULT NULL,
 	channel				text DEFAULT 'default')
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -124,6 +128,12 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Valid modes are strict and idempotent.';
 	END IF;
+	IF change_source.gtid_executed !~ ('^\s*$|^\s*\d+-\d+-\d+(\s*,\s*\d+-\d+-\d+)*\s*$|'
+			'^\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[-:,0-9a-zA-Z_\s]*$') THEN
+		RAISE EXCEPTION 'invalid gtid_executed "%"', change_source.gtid_executed
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give MariaDB''s domain-server-sequence list (0-1-100,1-2-5) or a MySQL GTID set (uuid:1-100).';
+	END IF;
 	IF change_source.log_pos IS NOT NULL AND change_source.log_pos < 4 THEN
 		RAISE EXCEPTION 'invalid binlog position %', change_source.log_pos
 			USING ERRCODE = 'invalid_parameter_value', HINT = 'A binlog position is 4 or more: the first event of a file starts at offset 4.';
@@ -154,8 +164,16 @@ BEGIN
 		retry_count = coalesce(change_source.retry_count, c.retry_count),
 		heartbeat_period = coalesce(change_source.heartbeat_period, c.heartbeat_period),
 		ssl_mode = coalesce(lower(change_source.ssl_mode), c.ssl_mode),
-		exec_mode = coalesce(lower(change_source.exec_mode), c.exec_mode)
+		exec_mode = coalesce(lower(change_source.exec_mode), c.exec_mode),
+		auto_position = coalesce(change_source.auto_position, c.auto_position)
 	WHERE c.channel = change_source.channel;
+
+	IF change_source.gtid_executed IS NOT NULL THEN
+		UPDATE mysql_replica.channel_position p SET
+			gtid_executed = regexp_replace(change_source.gtid_executed, '\s', '', 'g'),
+			skip_next = false
+		WHERE p.channel = change_source.channel;
+	END IF;
 
 	IF change_source.log_file IS NOT NULL OR change_source.log_pos IS NOT NULL THEN
 		-- A position names a place in one file: a new file starts at 4.
@@ -176,9 +194,15 @@ BEGIN
 		UPDATE mysql_replica.channel_position p SET
 			log_file = NULL, log_pos = NULL, skip_next = false
 		WHERE p.channel = change_source.channel;
-		RAISE NOTICE 'the source of channel "%" changed, its binlog position was reset',
-			change_source.channel
-			USING HINT = 'The channel will start at the new source''s current end of binlog unless log_file and log_pos are given.';
+		IF (SELECT c.auto_position FROM mysql_replica.channels c
+			WHERE c.channel = change_source.channel) THEN
+			RAISE NOTICE 'the source of channel "%" changed, its binlog position was reset; it continues after its gtid_executed',
+				change_source.channel;
+		ELSE
+			RAISE NOTICE 'the source of channel "%" changed, its binlog position was reset',
+				change_source.channel
+				USING HINT = 'The channel will start at the new source''s current end of binlog unless log_file and log_pos are given.';
+		END IF;
 	END IF;
 END;
 $$;
@@ -270,6 +294,7 @@ SELECT c.channel,
 	   w.last_error,
 	   w.last_error_time,
 	   c.exec_mode,
+	   c.auto_position,
 	   p.skip_next AS skip_pending
 FROM mysql_replica.channels c
 	 LEFT JOIN mysql_replica.channel_position p USING (channel)
@@ -278,8 +303,8 @@ FROM mysql_replica.channels c
 REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica._forget_channel_state(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
-	bigint, integer, bigint, double precision, text, bigint, text, text, text)
-	FROM PUBLIC;
+	bigint, integer, bigint, double precision, text, bigint, text, text,
+	boolean, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.skip_transaction(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.apply_binlog_file(text, bigint, bigint, text)
 	FROM PUBLIC;

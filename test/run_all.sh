@@ -259,7 +259,9 @@ cd /
 # counted (it died, or ran fewer tests than it planned).
 p=$(grep -cE '^ok [0-9]+' "$WORKDIR/tap.log")
 f=$(grep -cE '^not ok [0-9]+' "$WORKDIR/tap.log")
-f=$((f + $(grep -cE '^t/.*\(Wstat: [0-9]+.*Failed: 0\)' "$WORKDIR/tap.log")))
+died=$(grep -cE '^t/.*\(Wstat: [0-9]+.*Failed: 0\)' "$WORKDIR/tap.log")
+p=${p:-0}
+f=$((${f:-0} + ${died:-0}))
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 	f=1
 fi

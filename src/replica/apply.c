@@ -359,6 +359,13 @@ applier_load_position(Applier *applier)
 	}
 }
 
+/* The GTID state of the last committed transaction, as text. */
+const char *
+applier_gtid_executed(Applier *applier)
+{
+	return format_gtid_executed(applier);
+}
+
 const char *
 applier_log_file(Applier *applier)
 {
@@ -467,7 +474,11 @@ save_position(Applier *applier)
 	values[1] = CStringGetTextDatum(applier->log_file);
 	values[2] = Int64GetDatum(applier->log_pos);
 	values[3] = CStringGetTextDatum(format_gtid_executed(applier));
-	rc = SPI_execute_plan(applier->save_position_plan, values, NULL, false, 0);
+
+	/* Streaming by GTID, the file is unknown until the first rotate. */
+	rc = SPI_execute_plan(applier->save_position_plan, values,
+						  applier->log_file[0] == '\0' ? " nn " : NULL,
+						  false, 0);
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -484,13 +495,33 @@ save_position(Applier *applier)
  */
 void
 applier_start_stream(Applier *applier, int checksum_alg,
-					 const char *log_file, uint64 log_pos)
+					 const char *log_file, uint64 log_pos,
+					 const char *gtid_start)
 {
+	bool		new_gtid_state = false;
+
 	binlog_format_init(&applier->format, (BinlogChecksumAlg) checksum_alg);
 	strlcpy(applier->log_file, log_file, BINLOG_MAX_FILE_NAME);
 	applier->log_pos = log_pos;
 
-	if (applier->committed_file[0] == '\0' && applier->channel != NULL)
+	/* Streaming by GTID from the source's current state: remember it. */
+	if (gtid_start != NULL && applier->n_domains == 0 && gtid_start[0] != '\0')
+	{
+		parse_gtid_executed(applier, gtid_start);
+		new_gtid_state = true;
+	}
+
+	if (new_gtid_state && applier->channel != NULL)
+	{
+		begin_pg_transaction();
+		save_position(applier);
+		commit_pg_transaction();
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\" has no GTID state yet, starting after the source's current one, \"%s\"",
+						applier->channel, gtid_start)));
+	}
+	else if (applier->committed_file[0] == '\0' && applier->channel != NULL &&
+			 gtid_start == NULL)
 	{
 		begin_pg_transaction();
 		save_position(applier);

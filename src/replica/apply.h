@@ -36,7 +36,9 @@ extern void applier_load_position(Applier *applier);
 extern const char *applier_log_file(Applier *applier);
 extern uint64 applier_log_pos(Applier *applier);
 extern void applier_start_stream(Applier *applier, int checksum_alg,
-								 const char *log_file, uint64 log_pos);
+								 const char *log_file, uint64 log_pos,
+								 const char *gtid_start);
+extern const char *applier_gtid_executed(Applier *applier);
 extern void applier_handle_event(Applier *applier, const uint8 *data,
 								 size_t len);
 extern bool applier_in_transaction(Applier *applier);

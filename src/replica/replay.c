@@ -74,7 +74,7 @@ replay_file(ReplayTask *task)
 		name = strrchr(task->path, '/') ? strrchr(task->path, '/') + 1
 			: task->path;
 		applier_start_stream(applier, reader.format.checksum_alg, name,
-							 BINLOG_MAGIC_LEN);
+							 BINLOG_MAGIC_LEN, NULL);
 
 		for (;;)
 		{

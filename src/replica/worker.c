@@ -157,7 +157,8 @@ load_config(Applier *applier, ChannelConfig *config)
 	values[0] = CStringGetTextDatum(MyChannel);
 	if (SPI_execute_with_args("SELECT host, port, username, password, "
 							  "server_id, connect_retry, retry_count, "
-							  "heartbeat_period, ssl_mode, exec_mode "
+							  "heartbeat_period, ssl_mode, exec_mode, "
+							  "auto_position "
 							  "FROM mysql_replica.channels WHERE channel = $1",
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the configuration of channel \"%s\"",
@@ -193,6 +194,8 @@ load_config(Applier *applier, ChannelConfig *config)
 			DatumGetFloat8(SPI_getbinval(tuple, desc, 8, &isnull));
 		source->ssl_mode = parse_ssl_mode(get_text(tuple, desc, 9));
 		config->idempotent = strcmp(get_text(tuple, desc, 10), "idempotent") == 0;
+		source->auto_position =
+			DatumGetBool(SPI_getbinval(tuple, desc, 11, &isnull));
 		source->connect_timeout = SOURCE_CONNECT_TIMEOUT;
 	}
 
@@ -274,12 +277,17 @@ stream(Applier *applier, Producer *producer, const SourceConfig *source,
 			case SOURCE_MSG_CONNECTED:
 				*failures = 0;
 				ereport(LOG,
-						(errmsg("mysql_replica channel \"%s\" connected to source \"%s:%d\" (%s), streaming from %s:" UINT64_FORMAT,
+						(errmsg("mysql_replica channel \"%s\" connected to source \"%s:%d\" (%s), streaming from %s",
 								MyChannel, source->host, source->port,
 								msg->server_version,
-								msg->log_file, msg->log_pos)));
+								msg->len > 0 ?
+								psprintf("after GTID position \"%s\"",
+										 (char *) msg->data) :
+								psprintf("%s:" UINT64_FORMAT, msg->log_file,
+										 msg->log_pos))));
 				applier_start_stream(applier, msg->checksum_alg,
-									 msg->log_file, msg->log_pos);
+									 msg->log_file, msg->log_pos,
+									 msg->len > 0 ? (char *) msg->data : NULL);
 
 				/* Connected: the last connection error is history. */
 				channel_set_error(MySlot, "");
@@ -330,6 +338,8 @@ run_channel(Applier *applier, ChannelConfig *config)
 		strlcpy(source.log_file, applier_log_file(applier),
 				sizeof(source.log_file));
 		source.log_pos = applier_log_pos(applier);
+		strlcpy(source.gtid_executed, applier_gtid_executed(applier),
+				sizeof(source.gtid_executed));
 		source.queue_max_bytes = (size_t) mysql_replica_queue_size_kb * 1024;
 
 		CurrentProducer = producer_start(&source, starterr, sizeof(starterr));

@@ -44,6 +44,9 @@
 
 #include "source.h"
 
+/* Where the first event of a binlog file starts, after its magic. */
+#define BINLOG_FIRST_EVENT_POS 4
+
 /* MariaDB replica capability that makes the source send GTID events. */
 #define MARIA_SLAVE_CAPABILITY_GTID 4
 
@@ -428,6 +431,7 @@ check_source(Producer *producer, MYSQL *mysql, SourceMessage *connected,
 	connected->checksum_alg = strcasecmp(row[2], "CRC32") == 0 ? 1 : 0;
 	snprintf(connected->server_version, sizeof(connected->server_version),
 			 "%s", row[3] ? row[3] : "");
+	connected->is_mariadb = row[3] && strstr(row[3], "MariaDB") != NULL;
 	mysql_free_result(res);
 	return !*fatal;
 }
@@ -466,6 +470,71 @@ current_binlog_end(MYSQL *mysql, SourceMessage *connected,
 	connected->log_pos = strtoull(row[1], NULL, 10);
 	mysql_free_result(res);
 	return true;
+}
+
+/* The first column of the first row of a query, malloc'd, or NULL. */
+static char *
+query_value(MYSQL *mysql, const char *sql, char *err, size_t errlen)
+{
+	MYSQL_RES  *res;
+	MYSQL_ROW	row;
+	char	   *value;
+
+	if (mysql_query(mysql, sql) != 0 || (res = mysql_store_result(mysql)) == NULL)
+	{
+		snprintf(err, errlen, "could not run \"%s\" on the source: %s",
+				 sql, mysql_error(mysql));
+		return NULL;
+	}
+	row = mysql_fetch_row(res);
+	value = strdup(row && row[0] ? row[0] : "");
+	mysql_free_result(res);
+	if (value == NULL)
+		snprintf(err, errlen, "out of memory");
+	return value;
+}
+
+/*
+ * Prepare a MariaDB source to stream by GTID: the state to start after
+ * goes into the connection's @slave_connect_state, and strict mode makes
+ * the source refuse a state it cannot continue (purged or diverged)
+ * instead of guessing.  An empty state means the source's current one.
+ * *gtid_start receives the state used (malloc'd).
+ */
+static bool
+prepare_mariadb_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
+					 char *err, size_t errlen)
+{
+	const char *state = producer->config.gtid_executed;
+	char	   *escaped;
+	char	   *sql;
+	bool		ok;
+
+	if (state[0] != '\0')
+		*gtid_start = strdup(state);
+	else
+		*gtid_start = query_value(mysql, "SELECT @@global.gtid_binlog_pos",
+								  err, errlen);
+	if (*gtid_start == NULL)
+		return false;
+
+	escaped = malloc(strlen(*gtid_start) * 2 + 1);
+	sql = malloc(strlen(*gtid_start) * 2 + 64);
+	if (escaped == NULL || sql == NULL)
+	{
+		free(escaped);
+		free(sql);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	mysql_real_escape_string(mysql, escaped, *gtid_start, strlen(*gtid_start));
+	sprintf(sql, "SET @slave_connect_state = '%s'", escaped);
+	ok = run_statement(mysql, sql, err, errlen) &&
+		run_statement(mysql, "SET @slave_gtid_strict_mode = 1, "
+					  "@slave_gtid_ignore_duplicates = 0", err, errlen);
+	free(escaped);
+	free(sql);
+	return ok;
 }
 
 static void
@@ -600,6 +669,7 @@ producer_main(void *arg)
 	char		sql[128];
 	char		connected_file[512];
 	uint64_t	connected_pos = 0;
+	char	   *gtid_start = NULL;
 	bool		fatal = false;
 
 	current_producer = producer;
@@ -663,7 +733,25 @@ producer_main(void *arg)
 			goto done;
 	}
 
-	if (config->log_file[0] != '\0')
+	if (config->auto_position)
+	{
+		if (!connected->is_mariadb)
+		{
+			snprintf(err, sizeof(err),
+					 "GTID auto-positioning is not available for MySQL "
+					 "sources (\"%s\")", connected->server_version);
+			fatal = true;
+			goto done;
+		}
+		if (!prepare_mariadb_gtid(producer, mysql, &gtid_start, err,
+								  sizeof(err)))
+			goto done;
+
+		/* The GTID state decides; the file and position are ignored. */
+		connected->log_file[0] = '\0';
+		connected->log_pos = BINLOG_FIRST_EVENT_POS;
+	}
+	else if (config->log_file[0] != '\0')
 	{
 		snprintf(connected->log_file, sizeof(connected->log_file), "%s",
 				 config->log_file);
@@ -677,6 +765,23 @@ producer_main(void *arg)
 	{
 		fatal = error_is_fatal(mysql_errno(mysql));
 		goto done;
+	}
+
+	/* The CONNECTED message carries the GTID state streaming starts at. */
+	if (gtid_start != NULL)
+	{
+		SourceMessage *with_gtid = message_alloc(SOURCE_MSG_CONNECTED,
+												 strlen(gtid_start));
+
+		if (with_gtid == NULL)
+		{
+			snprintf(err, sizeof(err), "out of memory");
+			goto done;
+		}
+		memcpy(with_gtid, connected, offsetof(SourceMessage, len));
+		memcpy(with_gtid->data, gtid_start, strlen(gtid_start));
+		free(connected);
+		connected = with_gtid;
 	}
 	snprintf(connected_file, sizeof(connected_file), "%s",
 			 connected->log_file);
@@ -697,7 +802,18 @@ producer_main(void *arg)
 		if (len == packet_error || len == 0)
 		{
 			fatal = error_is_fatal(mysql_errno(mysql));
-			if (fatal)
+			if (fatal && gtid_start != NULL)
+				snprintf(err, sizeof(err),
+						 "the source \"%s:%d\" cannot continue after GTID "
+						 "position %s: %s (error %u); it has purged "
+						 "transactions the channel has not applied, or the "
+						 "channel has applied transactions the source never "
+						 "had: compare the channel's gtid_executed with the "
+						 "source's gtid_binlog_pos, then copy the tables "
+						 "anew and set gtid_executed with change_source()",
+						 config->host, config->port, gtid_start,
+						 mysql_error(mysql), mysql_errno(mysql));
+			else if (fatal)
 				snprintf(err, sizeof(err),
 						 "the source \"%s:%d\" cannot send the binlog from "
 						 "%s:%llu: %s (error %u); if the source has purged "
@@ -746,6 +862,7 @@ done:
 	else if (!stopping(producer))
 		push_error(producer, false, "the connection to the source ended");
 	free(connected);
+	free(gtid_start);
 
 	/* Unpublish the socket before closing it, so no one shuts down a
 	 * reused descriptor. */

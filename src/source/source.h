@@ -47,6 +47,14 @@ typedef struct SourceConfig
 	SourceSslMode ssl_mode;
 	char		log_file[512];	/* empty: start at the source's current end */
 	uint64_t	log_pos;
+
+	/*
+	 * GTID auto-positioning: ask for everything after gtid_executed (in
+	 * the source's own text form) instead of a file and position.  An
+	 * empty gtid_executed starts at the source's current GTID state.
+	 */
+	bool		auto_position;
+	char		gtid_executed[8192];
 	size_t		queue_max_bytes;	/* bound of the event queue */
 } SourceConfig;
 
@@ -66,12 +74,17 @@ typedef struct SourceMessage
 	bool		fatal;
 
 	/* SOURCE_MSG_CONNECTED */
-	char		log_file[512];
+	char		log_file[512];	/* empty when streaming by GTID */
 	uint64_t	log_pos;
 	int			checksum_alg;	/* BinlogChecksumAlg of the source */
 	char		server_version[64];
+	bool		is_mariadb;
 
-	/* SOURCE_MSG_EVENT: event bytes; SOURCE_MSG_ERROR: NUL-terminated */
+	/*
+	 * SOURCE_MSG_EVENT: event bytes; SOURCE_MSG_ERROR: NUL-terminated
+	 * message; SOURCE_MSG_CONNECTED: NUL-terminated GTID state streaming
+	 * starts after, when auto-positioning.
+	 */
 	size_t		len;
 	uint8_t		data[];
 } SourceMessage;

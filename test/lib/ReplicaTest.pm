@@ -100,7 +100,8 @@ sub _default_server_id
 #   host, port      default the server's
 #   server_id       default 1000 + a small number per channel name
 #   connect_retry   default 1 (seconds), so reconnect tests stay quick
-#   retry_count, heartbeat_period, log_file, log_pos, ssl_mode
+#   retry_count, heartbeat_period, log_file, log_pos, ssl_mode, exec_mode,
+#   auto_position, gtid_executed
 #   start           default 1
 sub configure_channel
 {
@@ -116,7 +117,8 @@ sub configure_channel
 		connect_retry => $opts{connect_retry} // 1,
 		map { $_ => $opts{$_} }
 		  grep { defined $opts{$_} }
-		  qw(retry_count heartbeat_period log_file log_pos ssl_mode));
+		  qw(retry_count heartbeat_period log_file log_pos ssl_mode
+		  exec_mode auto_position gtid_executed));
 
 	my @named;
 	foreach my $arg (sort keys %args)

@@ -44,6 +44,16 @@ SELECT mysql_replica.change_source(exec_mode => 'IDEMPOTENT');
 SELECT exec_mode, rows_skipped FROM mysql_replica.status;
 SELECT mysql_replica.change_source(exec_mode => 'strict');
 
+-- GTID positioning: a GTID state in either source's format, checked early
+SELECT mysql_replica.change_source(gtid_executed => 'not-a-gtid');
+SELECT mysql_replica.change_source(auto_position => true,
+	gtid_executed => '0-1-100, 1-2-5');
+SELECT auto_position, gtid_executed FROM mysql_replica.status;
+SELECT mysql_replica.change_source(
+	gtid_executed => '3e11fa47-71ca-11e1-9e33-c80aa9429562:1-77');
+SELECT gtid_executed FROM mysql_replica.status;
+SELECT mysql_replica.change_source(auto_position => false, gtid_executed => '');
+
 -- skipping needs a position to skip from
 SELECT mysql_replica.skip_transaction();
 
