@@ -1122,8 +1122,12 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 
 				appendStringInfoString(&sql, " ON CONFLICT (");
 				for (int k = 0; k < target->nkeys; k++)
+				{
+					TargetColumn *key = &target->columns[target->key_columns[k]];
+
 					appendStringInfo(&sql, "%s%s", k > 0 ? ", " : "",
-									 quote_identifier(target->columns[target->key_columns[k]].attname));
+									 quote_identifier(key->attname));
+				}
 				appendStringInfoString(&sql, ") DO UPDATE SET ");
 				for (int col = 0; col < target->ncols; col++)
 				{
@@ -1485,7 +1489,7 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 				 errmsg("cannot replicate statement from the source"),
 				 errdetail("Statement in database \"%.*s\": %.200s",
 						   (int) q.db_len, q.db, query),
-				 errhint("mysql_replica replicates row changes only. Apply the change to PostgreSQL by hand, then set the channel's position past this event with mysql_replica.change_source(log_file => ..., log_pos => ...).")));
+				 errhint("mysql_replica replicates row changes only. Apply the change to PostgreSQL by hand, then skip the statement with mysql_replica.skip_transaction() and start the channel again.")));
 }
 
 static void
