@@ -50,6 +50,10 @@ include $(PGXS)
 
 src/source/%.o src/source/%.bc: override CPPFLAGS += $(MYSQL_CFLAGS)
 
+# PGXS knows no header dependencies; rebuild everything when one changes,
+# or objects would disagree on the layout of shared structs.
+$(OBJS): $(wildcard $(srcdir)/src/*.h $(srcdir)/src/*/*.h)
+
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
 

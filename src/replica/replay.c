@@ -46,6 +46,26 @@ typedef struct ReplayTask
 
 PG_FUNCTION_INFO_V1(mysql_replica_apply_binlog_file);
 
+/* Where the replay is, for the error context. */
+typedef struct ReplayPlace
+{
+	const char *path;
+	uint64		offset;			/* of the event being applied */
+} ReplayPlace;
+
+/*
+ * Events of a relay log carry their source's positions; the offset in the
+ * file being read is what the user can look up, so errors name it too.
+ */
+static void
+replay_error_callback(void *arg)
+{
+	ReplayPlace *place = arg;
+
+	errcontext("in binlog file \"%s\" at offset " UINT64_FORMAT,
+			   place->path, place->offset);
+}
+
 /*
  * Read the file and apply its events.  Events before start_pos are read
  * only for the format description; reading ends at the first event that
@@ -60,12 +80,21 @@ replay_file(ReplayTask *task)
 	const char *name;
 	uint64		transactions;
 	uint64		rows;
+	ReplayPlace place;
+	ErrorContextCallback errcallback;
 
 	if (!binlog_file_open(&reader, task->path, &err))
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not open binlog file \"%s\": %s",
 						task->path, err.message)));
+
+	place.path = task->path;
+	place.offset = BINLOG_MAGIC_LEN;
+	errcallback.callback = replay_error_callback;
+	errcallback.arg = &place;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
 
 	PG_TRY();
 	{
@@ -93,6 +122,7 @@ replay_file(ReplayTask *task)
 				break;
 
 			start = reader.offset - ev.header.event_size;
+			place.offset = start;
 			if (task->stop_pos > 0 && start >= (uint64) task->stop_pos)
 				break;
 			if (start < (uint64) task->start_pos &&
@@ -112,6 +142,7 @@ replay_file(ReplayTask *task)
 		applier_totals(applier, &transactions, &rows);
 		task->transactions = transactions;
 		task->rows = rows;
+		error_context_stack = errcallback.previous;
 	}
 	PG_FINALLY();
 	{
