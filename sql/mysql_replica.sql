@@ -254,7 +254,8 @@ CREATE FUNCTION mysql_replica.apply_binlog_file(
 	stop_pos		bigint DEFAULT NULL,
 	on_statement	text DEFAULT 'error',
 	OUT transactions bigint,
-	OUT rows_applied bigint)
+	OUT rows_applied bigint,
+	OUT gtid_executed text)
 	RETURNS record
 	LANGUAGE C
 	AS 'MODULE_PATHNAME', 'mysql_replica_apply_binlog_file';

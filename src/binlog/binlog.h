@@ -502,6 +502,135 @@ extern bool binlog_decode_previous_gtids(const BinlogFormat *fmt,
 										 BinlogGtidSet **set,
 										 BinlogError *err);
 
+/* ---- GTID sets (MySQL) and GTID positions (MariaDB) ---- */
+
+/*
+ * MySQL GTID sets, for GTID auto-positioning.  Every set these functions
+ * return is one malloc'd block, like the sets of
+ * binlog_decode_previous_gtids: release it with binlog_gtid_set_free or
+ * free().  A NULL set argument stands for the empty set.
+ *
+ * The sets they return are canonical: sources sorted by UUID (as bytes,
+ * which is also the order of the text form) and then by tag, each source
+ * once, tags in lowercase, every source with at least one interval and
+ * its intervals ascending, neither overlapping nor touching.  As input
+ * they also take sets straight from binlog_decode_previous_gtids, whose
+ * sources may come in any order or repeat; the intervals of each source
+ * must be ascending and disjoint, as the decoder checks.
+ *
+ * A tag argument of NULL or "" means an untagged GTID; tags compare
+ * without regard to case.  Transaction numbers run from 1 to 2^63 - 2.
+ */
+
+/*
+ * Parse MySQL's text form: comma-separated "uuid:interval[:interval...]"
+ * with intervals "N" or "N-M", and MySQL 8.3+ tags, "uuid:tag:1-5:tag2:7"
+ * or "uuid:1-3:tag:1-2", a tag applying to the intervals after it until
+ * the next one.  Whitespace and newlines may surround every element.  The
+ * empty string (or only whitespace) is the empty set.  Stricter than
+ * MySQL: empty elements (",,", a trailing comma), a UUID or tag without
+ * intervals and reversed intervals ("5-3") are errors.  Returns NULL with
+ * err set on malformed text or when out of memory.
+ */
+extern BinlogGtidSet *binlog_gtid_set_parse(const char *text,
+											BinlogError *err);
+
+/*
+ * The canonical text of a set, malloc'd: "uuid:1-5:7:tag:1-2,uuid2:3", as
+ * MySQL prints it but with "," instead of ",\n" between UUIDs; "" for the
+ * empty set.  NULL when out of memory or when the set holds an empty or
+ * out-of-range interval.
+ */
+extern char *binlog_gtid_set_format(const BinlogGtidSet *set);
+
+/*
+ * Add one GTID to *set (NULL for an empty set), merging it into the
+ * intervals.  *set may be replaced by a new block (the old one is freed);
+ * on failure (invalid tag or transaction number, out of memory) it is
+ * left as it was and err says why.
+ */
+extern bool binlog_gtid_set_add(BinlogGtidSet **set, const uint8_t uuid[16],
+								const char *tag, int64_t gno,
+								BinlogError *err);
+
+/* Does the set hold this GTID? */
+extern bool binlog_gtid_set_contains(const BinlogGtidSet *set,
+									 const uint8_t uuid[16], const char *tag,
+									 int64_t gno);
+
+/* Is every GTID of a also in b (a is a subset of b)? */
+extern bool binlog_gtid_set_is_subset(const BinlogGtidSet *a,
+									  const BinlogGtidSet *b);
+
+/*
+ * The GTIDs of a that are not in b, as a new canonical set (with b NULL,
+ * a canonical copy of a); NULL when out of memory or when a set holds an
+ * empty or out-of-range interval.
+ */
+extern BinlogGtidSet *binlog_gtid_set_subtract(const BinlogGtidSet *a,
+											   const BinlogGtidSet *b);
+
+/*
+ * Encode a set as MySQL sends it in COM_BINLOG_DUMP_GTID and writes it in
+ * the body of a PREVIOUS_GTIDS event: canonical order, in the classic
+ * format when no source has a tag (and the set was not decoded from the
+ * tagged format), else in the MySQL 8.3+ tagged one.  *out is malloc'd.
+ */
+extern bool binlog_gtid_set_encode(const BinlogGtidSet *set, uint8_t **out,
+								   size_t *out_len, BinlogError *err);
+
+/* Release a set; the same as free(). */
+extern void binlog_gtid_set_free(BinlogGtidSet *set);
+
+/*
+ * A MariaDB GTID position (gtid_slave_pos, gtid_binlog_pos): at most one
+ * domain-server-sequence triple per replication domain, kept sorted by
+ * domain.  One malloc'd block: release it with free().  NULL stands for
+ * the empty position.
+ */
+typedef struct BinlogMariadbGtid
+{
+	uint32_t	domain_id;
+	uint32_t	server_id;
+	uint64_t	seq_no;
+} BinlogMariadbGtid;
+
+typedef struct BinlogMariadbGtidList
+{
+	int			n_gtids;
+	BinlogMariadbGtid gtids[];	/* sorted by domain_id, each domain once */
+} BinlogMariadbGtidList;
+
+/*
+ * Parse "0-1-100,1-2-5" (whitespace allowed around the commas; "" is the
+ * empty position).  Two triples of one domain are an error, as they are
+ * for MariaDB.  Returns NULL with err set on malformed text.
+ */
+extern BinlogMariadbGtidList *binlog_mariadb_gtid_list_parse(const char *text,
+															 BinlogError *err);
+
+/* "domain-server-seq" triples sorted by domain, comma-separated; malloc'd. */
+extern char *binlog_mariadb_gtid_list_format(const BinlogMariadbGtidList *list);
+
+/*
+ * Record that the transaction domain-server-seq was applied: set the
+ * triple of its domain, adding the domain if new.  *list may be NULL and
+ * may be replaced by a new block; on failure it is left as it was.
+ */
+extern bool binlog_mariadb_gtid_list_advance(BinlogMariadbGtidList **list,
+											 uint32_t domain_id,
+											 uint32_t server_id,
+											 uint64_t seq_no,
+											 BinlogError *err);
+
+/*
+ * Is position a behind position b: does b have a domain that a lacks or
+ * has with a lower sequence number?  Server ids are not compared: within
+ * a domain, MariaDB orders transactions by sequence number alone.
+ */
+extern bool binlog_mariadb_gtid_list_is_behind(const BinlogMariadbGtidList *a,
+											   const BinlogMariadbGtidList *b);
+
 /* ---- compressed events ---- */
 
 /* Is this a MariaDB compressed event type (165..171)? */

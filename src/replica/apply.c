@@ -48,15 +48,17 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-/* MariaDB keeps one GTID per replication domain; this many at most. */
-#define MAX_GTID_DOMAINS 64
-
-typedef struct MariadbGtid
+/* The GTID of the source transaction being applied, either flavor. */
+typedef struct PendingGtid
 {
-	uint32		domain_id;
+	bool		is_mariadb;
+	uint32		domain_id;		/* MariaDB */
 	uint32		server_id;
 	uint64		seq_no;
-} MariadbGtid;
+	uint8		uuid[16];		/* MySQL */
+	char		tag[33];
+	int64		gno;
+} PendingGtid;
 
 /* A prepared statement for one shape of row change on one table. */
 typedef struct TargetPlan
@@ -113,11 +115,14 @@ struct Applier
 	char		committed_file[BINLOG_MAX_FILE_NAME];
 	uint64		committed_pos;
 
-	/* MariaDB GTID state, and the GTID of the open transaction */
-	int			n_domains;
-	MariadbGtid domains[MAX_GTID_DOMAINS];
+	/*
+	 * GTIDs applied, in the source's flavor (malloc'd, at most one of the
+	 * two is set), and the GTID of the open transaction.
+	 */
+	BinlogMariadbGtidList *mariadb_gtids;
+	BinlogGtidSet *mysql_gtids;
 	bool		has_pending_gtid;
-	MariadbGtid pending_gtid;
+	PendingGtid pending_gtid;
 
 	bool		in_transaction;
 	List	   *savepoints;		/* names of open savepoints, innermost first */
@@ -233,81 +238,90 @@ publish_state(Applier *applier, ChannelState state)
 }
 
 /*
- * Parse a MariaDB GTID position ("0-1-100,1-2-5") into the domain list.
- * Text that is not in that form is kept out of the list and reported, so
- * that a bad value cannot silently turn into a wrong position later.
+ * Take a GTID state in text, in either source's format: MariaDB's
+ * domain-server-sequence list or MySQL's GTID set.  Text in neither form
+ * is an error rather than a silently lost position.
  */
 static void
 parse_gtid_executed(Applier *applier, const char *text)
 {
-	const char *p = text;
+	BinlogError merr;
+	BinlogError gerr;
+	BinlogMariadbGtidList *mariadb;
+	BinlogGtidSet *mysql = NULL;
 
-	applier->n_domains = 0;
-	while (*p != '\0')
-	{
-		unsigned int domain,
-					server;
-		unsigned long long seq;
-		int			consumed;
+	free(applier->mariadb_gtids);
+	free(applier->mysql_gtids);
+	applier->mariadb_gtids = NULL;
+	applier->mysql_gtids = NULL;
+	if (text[0] == '\0')
+		return;
 
-		if (sscanf(p, "%u-%u-%llu%n", &domain, &server, &seq, &consumed) != 3 ||
-			applier->n_domains >= MAX_GTID_DOMAINS)
-		{
-			ereport(WARNING,
-					(errmsg("ignoring unrecognized gtid_executed \"%s\" of channel \"%s\"",
-							text, applier->channel)));
-			applier->n_domains = 0;
-			return;
-		}
-		applier->domains[applier->n_domains].domain_id = domain;
-		applier->domains[applier->n_domains].server_id = server;
-		applier->domains[applier->n_domains].seq_no = seq;
-		applier->n_domains++;
-		p += consumed;
-		if (*p == ',')
-			p++;
-	}
+	mariadb = binlog_mariadb_gtid_list_parse(text, &merr);
+	if (mariadb == NULL)
+		mysql = binlog_gtid_set_parse(text, &gerr);
+	if (mariadb == NULL && mysql == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid gtid_executed \"%s\" of channel \"%s\"",
+						text, applier->channel ? applier->channel : ""),
+				 errdetail("As a MariaDB GTID position: %s. As a MySQL GTID set: %s.",
+						   merr.message, gerr.message)));
+	applier->mariadb_gtids = mariadb;
+	applier->mysql_gtids = mysql;
 }
 
+/* The GTID state in the source's text format, palloc'd. */
 static char *
 format_gtid_executed(Applier *applier)
 {
-	StringInfoData buf;
+	char	   *text;
+	char	   *result;
 
-	initStringInfo(&buf);
-	for (int i = 0; i < applier->n_domains; i++)
-		appendStringInfo(&buf, "%s%u-%u-" UINT64_FORMAT, i > 0 ? "," : "",
-						 applier->domains[i].domain_id,
-						 applier->domains[i].server_id,
-						 applier->domains[i].seq_no);
-	return buf.data;
+	if (applier->mysql_gtids != NULL)
+		text = binlog_gtid_set_format(applier->mysql_gtids);
+	else if (applier->mariadb_gtids != NULL)
+		text = binlog_mariadb_gtid_list_format(applier->mariadb_gtids);
+	else
+		return pstrdup("");
+	if (text == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	result = pstrdup(text);
+	free(text);
+	return result;
 }
 
-/* Record that a MariaDB GTID has been applied; domains stay sorted. */
+/* Record that the transaction with this GTID has been applied. */
 static void
-advance_gtid(Applier *applier, const MariadbGtid *gtid)
+advance_gtid(Applier *applier, const PendingGtid *gtid)
 {
-	int			i;
+	BinlogError err;
+	bool		ok;
 
-	for (i = 0; i < applier->n_domains; i++)
+	if (gtid->is_mariadb)
 	{
-		if (applier->domains[i].domain_id == gtid->domain_id)
-		{
-			applier->domains[i] = *gtid;
-			return;
-		}
-		if (applier->domains[i].domain_id > gtid->domain_id)
-			break;
+		/* A channel follows one flavor; a switch starts a new state. */
+		free(applier->mysql_gtids);
+		applier->mysql_gtids = NULL;
+		ok = binlog_mariadb_gtid_list_advance(&applier->mariadb_gtids,
+											  gtid->domain_id,
+											  gtid->server_id,
+											  gtid->seq_no, &err);
 	}
-	if (applier->n_domains >= MAX_GTID_DOMAINS)
+	else
+	{
+		free(applier->mariadb_gtids);
+		applier->mariadb_gtids = NULL;
+		ok = binlog_gtid_set_add(&applier->mysql_gtids, gtid->uuid,
+								 gtid->tag[0] ? gtid->tag : NULL,
+								 gtid->gno, &err);
+	}
+	if (!ok)
 		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many GTID replication domains on the source"),
-				 errdetail("At most %d domains are tracked.", MAX_GTID_DOMAINS)));
-	memmove(&applier->domains[i + 1], &applier->domains[i],
-			sizeof(MariadbGtid) * (applier->n_domains - i));
-	applier->domains[i] = *gtid;
-	applier->n_domains++;
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("could not record GTID: %s", err.message)));
 }
 
 /*
@@ -334,7 +348,7 @@ applier_load_position(Applier *applier)
 
 	applier->committed_file[0] = '\0';
 	applier->committed_pos = 0;
-	applier->n_domains = 0;
+	parse_gtid_executed(applier, "");
 	applier->skip_next = false;
 	if (SPI_processed == 0)
 		return;
@@ -505,7 +519,8 @@ applier_start_stream(Applier *applier, int checksum_alg,
 	applier->log_pos = log_pos;
 
 	/* Streaming by GTID from the source's current state: remember it. */
-	if (gtid_start != NULL && applier->n_domains == 0 && gtid_start[0] != '\0')
+	if (gtid_start != NULL && gtid_start[0] != '\0' &&
+		applier->mariadb_gtids == NULL && applier->mysql_gtids == NULL)
 	{
 		parse_gtid_executed(applier, gtid_start);
 		new_gtid_state = true;
@@ -1463,11 +1478,19 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 			 handle_savepoint_statement(applier, query))
 		;
 	else if (applier->skip_statements)
+	{
+		/* Skipped, but done with: its GTID counts as executed. */
+		if (!applier->in_transaction && applier->has_pending_gtid)
+		{
+			advance_gtid(applier, &applier->pending_gtid);
+			applier->has_pending_gtid = false;
+		}
 		ereport(LOG,
 				(errmsg("mysql_replica skipped a statement at %s:" UINT64_FORMAT,
 						applier->log_file, applier->log_pos),
 				 errdetail("Statement in database \"%.*s\": %.200s",
 						   (int) q.db_len, q.db, query)));
+	}
 	else if (applier->skipping ||
 			 (applier->skip_next && !applier->in_transaction))
 	{
@@ -1497,23 +1520,36 @@ handle_gtid(Applier *applier, const BinlogEvent *ev)
 {
 	BinlogError err;
 	BinlogGtid gtid;
+	PendingGtid *pending = &applier->pending_gtid;
 
 	if (!binlog_decode_gtid(&applier->format, ev, &gtid, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("could not decode GTID event: %s", err.message)));
 
+	memset(pending, 0, sizeof(PendingGtid));
 	if (gtid.is_mariadb)
 	{
-		applier->pending_gtid.domain_id = gtid.domain_id;
-		applier->pending_gtid.server_id = ev->header.server_id;
-		applier->pending_gtid.seq_no = gtid.seq_no;
+		pending->is_mariadb = true;
+		pending->domain_id = gtid.domain_id;
+		pending->server_id = ev->header.server_id;
+		pending->seq_no = gtid.seq_no;
 		applier->has_pending_gtid = true;
 
 		/* A MariaDB GTID event opens the transaction; BEGIN is implied. */
 		if (!gtid.standalone)
 			begin_source_transaction(applier, ev);
 	}
+	else if (!gtid.anonymous)
+	{
+		/* MySQL: the transaction's BEGIN follows. */
+		memcpy(pending->uuid, gtid.uuid, 16);
+		strlcpy(pending->tag, gtid.tag, sizeof(pending->tag));
+		pending->gno = gtid.gno;
+		applier->has_pending_gtid = true;
+	}
+	else
+		applier->has_pending_gtid = false;
 }
 
 /*
@@ -1680,6 +1716,7 @@ dispatch_event(Applier *applier, const BinlogEvent *evp)
 		case BINLOG_MARIADB_GTID_EVENT:
 		case BINLOG_GTID_EVENT:
 		case BINLOG_ANONYMOUS_GTID_EVENT:
+		case BINLOG_GTID_TAGGED_EVENT:
 			handle_gtid(applier, &ev);
 			break;
 
@@ -1750,16 +1787,28 @@ apply_error_callback(void *arg)
 	Applier    *applier = arg;
 	const BinlogEvent *ev = applier->current_event;
 
-	char		gtid[64];
+	char		gtid[128];
 
 	if (ev == NULL)
 		return;
 	gtid[0] = '\0';
-	if (applier->has_pending_gtid)
+	if (applier->has_pending_gtid && applier->pending_gtid.is_mariadb)
 		snprintf(gtid, sizeof(gtid), " in transaction %u-%u-" UINT64_FORMAT,
 				 applier->pending_gtid.domain_id,
 				 applier->pending_gtid.server_id,
 				 applier->pending_gtid.seq_no);
+	else if (applier->has_pending_gtid)
+	{
+		const uint8 *u = applier->pending_gtid.uuid;
+
+		snprintf(gtid, sizeof(gtid),
+				 " in transaction %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x:%s%s" INT64_FORMAT,
+				 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+				 u[10], u[11], u[12], u[13], u[14], u[15],
+				 applier->pending_gtid.tag,
+				 applier->pending_gtid.tag[0] ? ":" : "",
+				 applier->pending_gtid.gno);
+	}
 	if (applier->current_table)
 		errcontext("while applying %s event for table %s ending at binlog position %s:%u%s",
 				   binlog_event_type_name(ev->header.type),

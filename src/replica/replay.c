@@ -41,6 +41,7 @@ typedef struct ReplayTask
 	bool		done;
 	int64		transactions;
 	int64		rows;
+	char		gtid_executed[8192];	/* GTIDs of the applied transactions */
 	char		error[MAX_LAST_ERROR_LEN];
 } ReplayTask;
 
@@ -142,6 +143,8 @@ replay_file(ReplayTask *task)
 		applier_totals(applier, &transactions, &rows);
 		task->transactions = transactions;
 		task->rows = rows;
+		strlcpy(task->gtid_executed, applier_gtid_executed(applier),
+				sizeof(task->gtid_executed));
 		error_context_stack = errcallback.previous;
 	}
 	PG_FINALLY();
@@ -203,7 +206,7 @@ mysql_replica_replay_main(Datum main_arg)
 
 /*
  * apply_binlog_file(path, start_pos, stop_pos, on_statement): replay a file
- * and return how many transactions and rows it applied.
+ * and return how many transactions and rows it applied, and their GTIDs.
  */
 Datum
 mysql_replica_apply_binlog_file(PG_FUNCTION_ARGS)
@@ -216,8 +219,8 @@ mysql_replica_apply_binlog_file(PG_FUNCTION_ARGS)
 	BackgroundWorkerHandle *handle;
 	pid_t		pid;
 	TupleDesc	tupdesc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
 
 	if (!superuser())
 		ereport(ERROR,
@@ -286,6 +289,7 @@ mysql_replica_apply_binlog_file(PG_FUNCTION_ARGS)
 
 	values[0] = Int64GetDatum(task->transactions);
 	values[1] = Int64GetDatum(task->rows);
+	values[2] = CStringGetTextDatum(task->gtid_executed);
 	dsm_detach(seg);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

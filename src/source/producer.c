@@ -42,7 +42,13 @@
 #include <mysqld_error.h>
 #include <errmsg.h>
 
+#include "binlog/binlog.h"
 #include "source.h"
+
+/* COM_BINLOG_DUMP_GTID, which Connector/C's command enum does not name. */
+#define COM_BINLOG_DUMP_GTID_CODE 0x1e
+/* Its flag saying that a GTID set follows. */
+#define BINLOG_THROUGH_GTID 0x04
 
 /* Where the first event of a binlog file starts, after its magic. */
 #define BINLOG_FIRST_EVENT_POS 4
@@ -537,6 +543,82 @@ prepare_mariadb_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
 	return ok;
 }
 
+static void put_uint16(uint8_t *p, uint16_t v);
+static void put_uint32(uint8_t *p, uint32_t v);
+
+/*
+ * Ask a MySQL source for everything after a GTID set
+ * (COM_BINLOG_DUMP_GTID): the set goes in its binary encoding.  An empty
+ * gtid_executed means the source's current one.  *gtid_start receives the
+ * set used, as text (malloc'd).
+ */
+static bool
+request_mysql_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
+				   char *err, size_t errlen)
+{
+	const char *state = producer->config.gtid_executed;
+	BinlogGtidSet *set;
+	BinlogError berr;
+	uint8_t    *data = NULL;
+	size_t		data_len = 0;
+	uint8_t    *packet;
+	size_t		len;
+	int			rc;
+
+	if (state[0] != '\0')
+		*gtid_start = strdup(state);
+	else
+		*gtid_start = query_value(mysql, "SELECT @@global.gtid_executed",
+								  err, errlen);
+	if (*gtid_start == NULL)
+		return false;
+
+	set = binlog_gtid_set_parse(*gtid_start, &berr);
+	if (set == NULL && (*gtid_start)[0] != '\0')
+	{
+		snprintf(err, errlen, "invalid GTID set \"%s\": %s", *gtid_start,
+				 berr.message);
+		return false;
+	}
+	if (!binlog_gtid_set_encode(set, &data, &data_len, &berr))
+	{
+		binlog_gtid_set_free(set);
+		snprintf(err, errlen, "could not encode GTID set: %s", berr.message);
+		return false;
+	}
+	binlog_gtid_set_free(set);
+
+	/* flags, server id, empty file name, position 4, then the set */
+	len = 2 + 4 + 4 + 8 + 4 + data_len;
+	packet = malloc(len);
+	if (packet == NULL)
+	{
+		free(data);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	put_uint16(packet, BINLOG_THROUGH_GTID);
+	put_uint32(packet + 2, producer->config.server_id);
+	put_uint32(packet + 6, 0);
+	put_uint32(packet + 10, BINLOG_FIRST_EVENT_POS);
+	put_uint32(packet + 14, 0);
+	put_uint32(packet + 18, (uint32_t) data_len);
+	memcpy(packet + 22, data, data_len);
+	free(data);
+
+	rc = mysql->methods->db_command(mysql,
+									(enum enum_server_command) COM_BINLOG_DUMP_GTID_CODE,
+									(const char *) packet, len, 1, NULL);
+	free(packet);
+	if (rc != 0)
+	{
+		snprintf(err, errlen, "could not request the binlog by GTID: %s",
+				 mysql_error(mysql));
+		return false;
+	}
+	return true;
+}
+
 static void
 put_uint16(uint8_t *p, uint16_t v)
 {
@@ -555,16 +637,12 @@ put_uint32(uint8_t *p, uint32_t v)
 
 /*
  * Register as a replica (COM_REGISTER_SLAVE), so that the source lists us
- * in SHOW REPLICA HOSTS with our server id, then request the binlog from
- * the position (COM_BINLOG_DUMP).
+ * in SHOW REPLICA HOSTS with our server id.
  */
 static bool
-request_binlog(Producer *producer, MYSQL *mysql, const char *log_file,
-			   uint64_t log_pos, char *err, size_t errlen)
+register_replica(Producer *producer, MYSQL *mysql, char *err, size_t errlen)
 {
 	uint8_t		reg[4 + 3 + 2 + 4 + 4];
-	uint8_t    *dump;
-	size_t		file_len = strlen(log_file);
 	uint8_t    *p = reg;
 
 	put_uint32(p, producer->config.server_id);
@@ -585,6 +663,16 @@ request_binlog(Producer *producer, MYSQL *mysql, const char *log_file,
 				 mysql_error(mysql));
 		return false;
 	}
+	return true;
+}
+
+/* Request the binlog from a file and position (COM_BINLOG_DUMP). */
+static bool
+request_binlog(Producer *producer, MYSQL *mysql, const char *log_file,
+			   uint64_t log_pos, char *err, size_t errlen)
+{
+	uint8_t    *dump;
+	size_t		file_len = strlen(log_file);
 
 	/* COM_BINLOG_DUMP has room for 32-bit positions only. */
 	if (log_pos > UINT32_MAX)
@@ -733,16 +821,22 @@ producer_main(void *arg)
 			goto done;
 	}
 
-	if (config->auto_position)
+	if (config->auto_position && !connected->is_mariadb)
 	{
-		if (!connected->is_mariadb)
+		/* MySQL: one command carries the GTID set. */
+		if (!register_replica(producer, mysql, err, sizeof(err)) ||
+			!request_mysql_gtid(producer, mysql, &gtid_start, err,
+								sizeof(err)))
 		{
-			snprintf(err, sizeof(err),
-					 "GTID auto-positioning is not available for MySQL "
-					 "sources (\"%s\")", connected->server_version);
-			fatal = true;
+			fatal = error_is_fatal(mysql_errno(mysql));
 			goto done;
 		}
+		connected->log_file[0] = '\0';
+		connected->log_pos = BINLOG_FIRST_EVENT_POS;
+		goto requested;
+	}
+	if (config->auto_position)
+	{
 		if (!prepare_mariadb_gtid(producer, mysql, &gtid_start, err,
 								  sizeof(err)))
 			goto done;
@@ -760,13 +854,15 @@ producer_main(void *arg)
 	else if (!current_binlog_end(mysql, connected, err, sizeof(err)))
 		goto done;
 
-	if (!request_binlog(producer, mysql, connected->log_file,
+	if (!register_replica(producer, mysql, err, sizeof(err)) ||
+		!request_binlog(producer, mysql, connected->log_file,
 						connected->log_pos, err, sizeof(err)))
 	{
 		fatal = error_is_fatal(mysql_errno(mysql));
 		goto done;
 	}
 
+requested:
 	/* The CONNECTED message carries the GTID state streaming starts at. */
 	if (gtid_start != NULL)
 	{

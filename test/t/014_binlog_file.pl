@@ -621,6 +621,28 @@ note sprintf('vector/enum/bit files: %.1f s', time() - $t0);
 		'permission denied (superuser only)');
 }
 
+# --- MySQL GTIDs: the replay reports the GTIDs it applied ------------------
+{
+	pg(q{CREATE SCHEMA IF NOT EXISTS a;
+	     CREATE TABLE a.b (a int);
+	     CREATE TABLE a.emoji (id int, s text);
+	     INSERT INTO a.b VALUES (12), (12), (12), (12);});
+	my $f = local_copy('apecloud-mysql-binlog-connector-rust/mysql-bin.000080');
+	is( pg( q{SELECT gtid_executed FROM mysql_replica.apply_binlog_file(}
+			  . sql_literal($f) . q{, on_statement => 'skip')}),
+		'58cf6502-63db-11ed-8079-0242ac110002:53-62',
+		'MySQL GTIDs of applied and skipped transactions, merged into one interval');
+
+	pg(q{CREATE SCHEMA IF NOT EXISTS test;
+	     DROP TABLE IF EXISTS test.orders;
+	     CREATE TABLE test.orders (id int PRIMARY KEY, c int, amount numeric(10,2))});
+	$f = local_copy('rust_mysql_common/binlog_transaction_with_GTID_TAG.000001');
+	is( pg( q{SELECT gtid_executed FROM mysql_replica.apply_binlog_file(}
+			  . sql_literal($f) . q{)}),
+		'55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:3',
+		'a MySQL 9 tagged GTID, in MySQL\'s text form');
+}
+
 $node->stop;
 note sprintf('014_binlog_file total: %.1f s', time() - $t_start);
 done_testing();
