@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "binlog.h"
+#include "check.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -33,30 +34,6 @@
 #define MAX_TABLES	256
 #define MAX_IMAGES	20000
 #define MAX_CELLS	64
-
-static int	n_passed;
-static int	n_failed;
-
-static void
-check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Record and print the outcome of one check. */
-#include <stdarg.h>
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list		ap;
-
-	printf("%s - ", ok ? "ok" : "FAILED");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		n_passed++;
-	else
-		n_failed++;
-}
 
 /*
  * Files that are broken on purpose (see the data's README and
@@ -1030,6 +1007,5 @@ main(int argc, char **argv)
 		test_vector_file(data, "go-mysql_unsigned_int_vectors.tsv", 'u');
 		test_binlog_files(data);
 	}
-	printf("%d passed, %d failed\n", n_passed, n_failed);
-	return n_failed > 0 ? 1 : 0;
+	return check_summary();
 }

@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "binlog.h"
+#include "check.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -29,40 +30,6 @@
 #define U1	"3e11fa47-71ca-11e1-9e33-c80aa9429562"
 #define U2	"2174b383-5441-11e8-b90a-c80aa9429562"
 #define U3	"ffffffff-ffff-ffff-ffff-ffffffffffff"
-
-static int	n_passed;
-static int	n_failed;
-
-static void check(bool ok, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-/* Record and print the outcome of one check. */
-static void
-check(bool ok, const char *fmt,...)
-{
-	va_list		ap;
-	char		msg[4096];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* one line per check, whatever the texts in the message hold */
-	printf("%s - ", ok ? "ok" : "FAILED");
-	for (const char *p = msg; *p; p++)
-	{
-		if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else
-			putchar(*p);
-	}
-	printf("\n");
-	if (ok)
-		n_passed++;
-	else
-		n_failed++;
-}
 
 /* The 16 bytes of a UUID in text form; the tests only pass valid ones. */
 static void
@@ -900,6 +867,5 @@ main(int argc, char **argv)
 	test_encode();
 	test_binlog_files(data);
 	test_mariadb();
-	printf("%d passed, %d failed\n", n_passed, n_failed);
-	return n_failed > 0 ? 1 : 0;
+	return check_summary();
 }

@@ -31,6 +31,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "binlog.h"
+#include "check.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -42,29 +43,6 @@
 
 #define MAX_BYTES	65536
 #define MAX_TABLES	64
-
-static int	n_passed;
-static int	n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-			__attribute__((format(printf, 2, 3)));
-
-/* Record and print the outcome of one check. */
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list		ap;
-
-	printf("%s - ", ok ? "ok" : "FAILED");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		n_passed++;
-	else
-		n_failed++;
-}
 
 /* ---- a growable string ---- */
 
@@ -1663,6 +1641,5 @@ main(int argc, char **argv)
 		test_json_opaque_binlog(path);
 	}
 
-	printf("%d passed, %d failed\n", n_passed, n_failed);
-	return n_failed > 0 ? 1 : 0;
+	return check_summary();
 }

@@ -23,6 +23,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "binlog.h"
+#include "check.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -37,29 +38,6 @@
 #include <zstd.h>
 
 #define MAX_LINES	4096
-
-static int	n_passed;
-static int	n_failed;
-
-static void check(bool ok, const char *fmt, ...)
-			__attribute__((format(printf, 2, 3)));
-
-/* Record and print the outcome of one check. */
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list		ap;
-
-	printf("%s - ", ok ? "ok" : "FAILED");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		n_passed++;
-	else
-		n_failed++;
-}
 
 /* What decoding one binlog found. */
 typedef struct Stats
@@ -964,6 +942,5 @@ main(int argc, char **argv)
 	test_synthetic_query_compressed();
 	test_synthetic_payload();
 	test_mariadb_compressed();
-	printf("%d passed, %d failed\n", n_passed, n_failed);
-	return n_failed > 0 ? 1 : 0;
+	return check_summary();
 }
