@@ -37,6 +37,7 @@
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -437,6 +438,13 @@ mysql_replica_worker_main(Datum main_arg)
 												   MyChannel));
 	source_library_init();
 	applier = applier_create(MySlot, MyChannel);
+
+	/*
+	 * The position commits with the data, so a commit lost in a crash is
+	 * replayed from the older position: waiting for the WAL flush at every
+	 * source transaction buys nothing but latency.
+	 */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 
 	/*
 	 * Any error ends the worker, with the error in the status view; the
