@@ -763,8 +763,9 @@ extern void binlog_json_output_free(BinlogJsonOutput *out);
  *	  as the same double (at most 17 significant digits), with ".0" added
  *	  to integral ones as MySQL prints them; infinity and NaN, which JSON
  *	  cannot spell, are an error;
- *	- strings escaped per RFC 8259 (control characters as \u and four hex digits, or their
- *	  short escapes); they must be valid UTF-8, and U+0000, which jsonb
+ *	- strings escaped per RFC 8259 (control characters as \u and four
+ *	  hex digits, or their short escapes); they must be valid UTF-8, and
+ *	  U+0000, which jsonb
  *	  cannot hold, is an error;
  *	- opaque values the way MySQL prints them: DECIMAL as a number, DATE
  *	  as "YYYY-MM-DD", TIME as "[-]HH:MM:SS.ffffff", DATETIME and
