@@ -765,8 +765,7 @@ extern void binlog_json_output_free(BinlogJsonOutput *out);
  *	  cannot spell, are an error;
  *	- strings escaped per RFC 8259 (control characters as \u and four
  *	  hex digits, or their short escapes); they must be valid UTF-8, and
- *	  U+0000, which jsonb
- *	  cannot hold, is an error;
+ *	  U+0000, which jsonb cannot hold, is an error;
  *	- opaque values the way MySQL prints them: DECIMAL as a number, DATE
  *	  as "YYYY-MM-DD", TIME as "[-]HH:MM:SS.ffffff", DATETIME and
  *	  TIMESTAMP as "YYYY-MM-DD HH:MM:SS.ffffff", VAR_STRING as the string,
