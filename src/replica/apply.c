@@ -454,6 +454,23 @@ commit_pg_transaction(void)
 }
 
 /*
+ * Execute a kept plan and come back to the caller's memory context.  SPI
+ * leaves its procedure context current after each call, a context that
+ * lives until the PostgreSQL transaction ends: allocations made there
+ * between rows would grow with the size of a source transaction.
+ */
+static int
+spi_execute_here(SPIPlanPtr plan, Datum *values, const char *nulls)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc;
+
+	rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	MemoryContextSwitchTo(cxt);
+	return rc;
+}
+
+/*
  * Write the current position (and GTID state) into the channel's position
  * row.  Called inside the transaction whose end it records.
  */
@@ -471,6 +488,7 @@ save_position(Applier *applier)
 	{
 		Oid			argtypes[4] = {TEXTOID, TEXTOID, INT8OID, TEXTOID};
 		SPIPlanPtr	plan;
+		MemoryContext cxt = CurrentMemoryContext;
 
 		plan = SPI_prepare("UPDATE mysql_replica.channel_position "
 						   "SET log_file = $2, log_pos = $3, "
@@ -481,6 +499,7 @@ save_position(Applier *applier)
 			elog(ERROR, "SPI_prepare failed: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
+		MemoryContextSwitchTo(cxt);
 		applier->save_position_plan = plan;
 	}
 
@@ -490,9 +509,8 @@ save_position(Applier *applier)
 	values[3] = CStringGetTextDatum(format_gtid_executed(applier));
 
 	/* Streaming by GTID, the file is unknown until the first rotate. */
-	rc = SPI_execute_plan(applier->save_position_plan, values,
-						  applier->log_file[0] == '\0' ? " nn " : NULL,
-						  false, 0);
+	rc = spi_execute_here(applier->save_position_plan, values,
+						  applier->log_file[0] == '\0' ? " nn " : NULL);
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -1079,6 +1097,7 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	int			nargs = 0;
 	bool		first = true;
 	SPIPlanPtr	spiplan;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	{
 		StringInfoData buf;
@@ -1216,6 +1235,7 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	}
 
 	spiplan = SPI_prepare(sql.data, nargs, argtypes);
+	MemoryContextSwitchTo(cxt);
 	if (spiplan == NULL)
 		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
 			 SPI_result_code_string(SPI_result));
@@ -1351,7 +1371,7 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 		nulls[nargs++] = isnull ? 'n' : ' ';
 	}
 
-	rc = SPI_execute_plan(plan, datums, nulls, false, 0);
+	rc = spi_execute_here(plan, datums, nulls);
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 
