@@ -1,0 +1,485 @@
+#!/bin/bash
+#
+# bench/apply_speed.sh: how fast mysql_replica applies a binlog, next to
+# MariaDB's own replica applying the same binlog and PostgreSQL's COPY
+# loading the same final rows.  Prints tables of figures, not pass/fail:
+#
+#   1. sysbench oltp_write_only: `prepare` (1 table, 1,000,000 rows) and
+#      `run` (20,000 transactions, 4 threads) on a MariaDB source, then the
+#      whole binlog from right after sysbench's CREATE TABLE applied by
+#        a) a MariaDB native replica, single-threaded
+#           (slave_parallel_threads=0), then again with 2 parallel threads
+#        b) mysql_replica
+#        c) COPY of the final table (dumped from the source with
+#           `mariadb -B -N` to a file, then timed: `\copy ... FROM file`)
+#      each from START_SLAVE / start_replica() until the applied position
+#      is the source's end of binlog (polled every 100 ms).
+#   2. one 2,000,000-row INSERT ... SELECT transaction into bench.big, and
+#      200 transactions each updating 5,000 rows of it: written while both
+#      replicas are stopped, then applied by each; COPY of bench.big.
+#   3. steady state: sysbench oltp_write_only run --rate=N for 30 s at 5,000
+#      and 20,000 row changes per second (4 per transaction) while the
+#      channel replicates; seconds_behind_source and the binlog position gap
+#      sampled every second.
+#   The worker's VmHWM and its peak RssAnon (sampled) for each apply.
+#
+#   bash bench/apply_speed.sh            (as root; about 3 minutes on 2 cores)
+#   QUICK=1 bash bench/apply_speed.sh    (everything 10x smaller, about 30 s)
+#   BUILD=0 ...                          (use the installed extension as is)
+#
+# Servers (all throwaway, loopback only, stopped on exit):
+#   source   MariaDB, log_bin, ROW, binlog_row_metadata=FULL, server_id=1,
+#            innodb_buffer_pool_size=2G, innodb_log_file_size=1G,
+#            innodb_flush_log_at_trx_commit=2, sync_binlog=0
+#   replica  MariaDB, server_id=2, no binlog, innodb_buffer_pool_size=2G,
+#            innodb_log_file_size=1G, innodb_flush_log_at_trx_commit=2
+#            (commits are written, fsync'd about once a second)
+#   postgres PostgreSQL 15, shared_buffers=2GB, max_wal_size=4GB,
+#            fsync=on (test/setup.sh turns it off; this turns it back on),
+#            synchronous_commit left at its default: the worker sets it off
+#            for itself, as innodb_flush_log_at_trx_commit=2 does
+# Everything runs on the same machine: on few cores the source, the
+# replicas and sysbench compete for CPU (the replicas run one at a time).
+
+set -euo pipefail
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$BENCH_ROOT/test/setup.sh"
+source "$BENCH_ROOT/bench/lib.sh"
+
+if [ "${QUICK:-0}" = 1 ]; then
+	TABLE_SIZE=100000 EVENTS=2000 BIG_ROWS=200000 UPD_TXNS=20 STEADY_SECS=5
+else
+	TABLE_SIZE=1000000 EVENTS=20000 BIG_ROWS=2000000 UPD_TXNS=200 STEADY_SECS=30
+fi
+UPD_ROWS=5000            # rows per update transaction
+RATES="5000 20000"       # steady state: row changes per second
+ROWS_PER_TXN=4           # oltp_write_only: 2 updates, 1 delete, 1 insert
+WAIT_LIMIT=900           # seconds any one apply may take
+
+[ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
+mr_install_packages >/dev/null
+if ! command -v sysbench >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q sysbench >/dev/null ||
+		{ apt-get update -q >/dev/null &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q sysbench >/dev/null; }
+fi
+if [ "${BUILD:-1}" = 1 ]; then
+	mr_build_extension >/dev/null
+fi
+
+DIR=$(mr_make_workdir)
+PGPORT_=$(mr_free_port)
+SRCPORT=$(mr_free_port)
+REPPORT=$(mr_free_port)
+while [ "$REPPORT" = "$SRCPORT" ]; do REPPORT=$(mr_free_port); done
+SB_PID=
+
+cleanup() {
+	if [ -n "$SB_PID" ]; then kill "$SB_PID" 2>/dev/null || true; fi
+	mr_pg_stop "$DIR"
+	bench_maria_stop "$DIR" replica
+	bench_maria_stop "$DIR" source
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+die() {
+	echo "apply_speed: $*" >&2
+	echo "--- PostgreSQL log tail" >&2
+	tail -n 20 "$DIR/postgresql.log" >&2 || true
+	exit 1
+}
+
+psql_() {
+	PGOPTIONS="-c client_min_messages=warning" \
+		psql -X -q -At -h "$DIR" -p "$PGPORT_" -U postgres -d postgres "$@"
+}
+src() { mr_maria "$SRCPORT" "$@"; }
+rep() { mr_maria "$REPPORT" "$@"; }
+
+SB=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1
+	--mysql-port="$SRCPORT" --mysql-user=root --mysql-db=sbtest
+	--tables=1 --table-size="$TABLE_SIZE")
+
+# ---------------------------------------------------------------- servers
+
+say "starting MariaDB source, MariaDB replica, PostgreSQL in $DIR"
+bench_maria_start "$DIR" source "$SRCPORT" \
+	--server-id=1 --log-bin="$DIR/source/data/binlog" --binlog-format=ROW \
+	--binlog-row-metadata=FULL --innodb-buffer-pool-size=2G \
+	--innodb-log-file-size=1G --innodb-flush-log-at-trx-commit=2 \
+	--sync-binlog=0 --max-binlog-cache-size=4G
+bench_maria_start "$DIR" replica "$REPPORT" \
+	--server-id=2 --skip-log-bin --relay-log="$DIR/replica/data/relay" \
+	--skip-slave-start --slave-parallel-threads=0 \
+	--innodb-buffer-pool-size=2G --innodb-log-file-size=1G \
+	--innodb-flush-log-at-trx-commit=2
+mr_pg_start "$DIR" "$PGPORT_" \
+	"shared_preload_libraries = 'mysql_replica'" \
+	"mysql_replica.database = 'postgres'" \
+	"shared_buffers = '2GB'" \
+	"max_wal_size = '4GB'" \
+	"fsync = on"
+
+SBTEST_DDL="CREATE TABLE sbtest.sbtest1 (
+	id INTEGER NOT NULL AUTO_INCREMENT,
+	k INTEGER DEFAULT '0' NOT NULL,
+	c CHAR(120) DEFAULT '' NOT NULL,
+	pad CHAR(60) DEFAULT '' NOT NULL,
+	PRIMARY KEY (id), KEY k_1 (k)) ENGINE = InnoDB"
+BIG_DDL="CREATE TABLE bench.big (id int PRIMARY KEY, v int, s varchar(40))"
+
+src -e "
+	CREATE USER repl@'%' IDENTIFIED BY 'replpass';
+	CREATE USER repl@'localhost' IDENTIFIED BY 'replpass';
+	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%';
+	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'localhost';
+	CREATE DATABASE sbtest;
+	CREATE DATABASE bench;
+	$BIG_DDL;"
+rep -e "CREATE DATABASE sbtest; CREATE DATABASE bench; $SBTEST_DDL; $BIG_DDL;"
+
+psql_ -c "CREATE EXTENSION mysql_replica" \
+	-c "CREATE SCHEMA sbtest" \
+	-c "CREATE TABLE sbtest.sbtest1 (id integer PRIMARY KEY,
+		k integer NOT NULL DEFAULT 0, c char(120) NOT NULL DEFAULT '',
+		pad char(60) NOT NULL DEFAULT '')" \
+	-c "CREATE INDEX k_1 ON sbtest.sbtest1 (k)" \
+	-c "CREATE SCHEMA bench" \
+	-c "CREATE TABLE bench.big (id integer PRIMARY KEY, v integer, s varchar(40))" \
+	-c "CREATE SCHEMA bench_copy" \
+	-c "CREATE TABLE bench_copy.sbtest1 (LIKE sbtest.sbtest1 INCLUDING ALL)" \
+	-c "CREATE TABLE bench_copy.big (LIKE bench.big INCLUDING ALL)"
+
+# ---------------------------------------------------------------- helpers
+
+# "file pos" of the source's end of binlog.
+src_end() { src -N -e "SHOW MASTER STATUS" | awk '{ print $1, $2 }'; }
+
+# Binlog bytes from FILE:POS to END_FILE:END_POS.
+binlog_bytes() {
+	src -N -e "SHOW BINARY LOGS" | awk -v f="$1" -v p="$2" -v ef="$3" -v ep="$4" '
+		$1 == f && $1 == ef { total = ep - p; exit }
+		$1 == f { total = $2 - p; on = 1; next }
+		on && $1 == ef { total += ep; exit }
+		on { total += $2 }
+		END { print total + 0 }'
+}
+
+# Native replica: wait until it has executed up to END_FILE END_POS; sets
+# NAT_SECS (from T0, the bench_now before START SLAVE).
+native_wait() {
+	local end_file=$1 end_pos=$2 t0=$3 st f p sql io err deadline
+	deadline=$(($(date +%s) + WAIT_LIMIT))
+	while :; do
+		st=$(rep -E -e "SHOW SLAVE STATUS")
+		f=$(sed -n 's/^ *Relay_Master_Log_File: //p' <<<"$st")
+		p=$(sed -n 's/^ *Exec_Master_Log_Pos: //p' <<<"$st")
+		if bench_pos_reached "$f" "$p" "$end_file" "$end_pos"; then
+			break
+		fi
+		sql=$(sed -n 's/^ *Slave_SQL_Running: //p' <<<"$st")
+		io=$(sed -n 's/^ *Slave_IO_Running: //p' <<<"$st")
+		if [ "$sql" = No ] || [ "$io" = No ]; then
+			err=$(sed -n 's/^ *Last_\(SQL\|IO\)_Error: \(..*\)/\2/p' <<<"$st")
+			die "MariaDB replica stopped at $f:$p: $err"
+		fi
+		[ "$(date +%s)" -lt "$deadline" ] ||
+			die "MariaDB replica not at $end_file:$end_pos after ${WAIT_LIMIT} s (at $f:$p)"
+		sleep 0.1
+	done
+	NAT_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+	rep -e "STOP SLAVE"
+}
+
+# Native replica from scratch: the replica's sbtest1 emptied, positioned
+# at FILE POS, THREADS parallel applier threads.
+native_from() {
+	local file=$1 pos=$2 threads=$3 end_file=$4 end_pos=$5 t0
+	rep -e "STOP SLAVE; RESET SLAVE; TRUNCATE sbtest.sbtest1;
+		SET GLOBAL slave_parallel_threads = $threads;
+		CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $SRCPORT,
+			MASTER_USER = 'repl', MASTER_PASSWORD = 'replpass',
+			MASTER_LOG_FILE = '$file', MASTER_LOG_POS = $pos,
+			MASTER_USE_GTID = no, MASTER_CONNECT_RETRY = 1"
+	t0=$(bench_now)
+	rep -e "START SLAVE"
+	native_wait "$end_file" "$end_pos" "$t0"
+}
+
+# Native replica, continuing where it stopped.
+native_resume() {
+	local end_file=$1 end_pos=$2 t0
+	t0=$(bench_now)
+	rep -e "START SLAVE"
+	native_wait "$end_file" "$end_pos" "$t0"
+}
+
+# mysql_replica: start the channel (as configured), wait until it has
+# applied up to END_FILE END_POS.  Sets PG_SECS, PG_ROWS, PG_TXNS, PG_HWM
+# and PG_ANON (kB: VmHWM at the end, peak RssAnon of the 100 ms samples).
+pg_apply() {
+	local end_file=$1 end_pos=$2 t0 row state pid f p rows txns err
+	local hwm anon deadline
+	psql_ -c "CHECKPOINT"
+	PG_HWM=0 PG_ANON=0
+	deadline=$(($(date +%s) + WAIT_LIMIT))
+	t0=$(bench_now)
+	psql_ -c "SELECT mysql_replica.start_replica()" >/dev/null
+	while :; do
+		row=$(psql_ -F'|' -c "SELECT state, coalesce(worker_pid, 0),
+			coalesce(source_log_file, ''), coalesce(source_log_pos, 0),
+			rows_applied, transactions_applied,
+			replace(coalesce(last_error, ''), E'\n', ' ')
+			FROM mysql_replica.status")
+		IFS='|' read -r state pid f p rows txns err <<<"$row"
+		if [ "$pid" != 0 ]; then
+			read -r hwm anon <<<"$(bench_mem "$pid")"
+			[ "$hwm" -le "$PG_HWM" ] || PG_HWM=$hwm
+			[ "$anon" -le "$PG_ANON" ] || PG_ANON=$anon
+		fi
+		if bench_pos_reached "$f" "$p" "$end_file" "$end_pos"; then
+			break
+		fi
+		[ "$state" != error ] || die "channel error at $f:$p: $err"
+		[ "$(date +%s)" -lt "$deadline" ] ||
+			die "channel not at $end_file:$end_pos after ${WAIT_LIMIT} s (at $f:$p, $state)"
+		sleep 0.1
+	done
+	PG_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+	PG_ROWS=$rows PG_TXNS=$txns
+	read -r hwm anon <<<"$(bench_mem "$pid")"
+	[ "$hwm" -le "$PG_HWM" ] || PG_HWM=$hwm
+	[ "$anon" -le "$PG_ANON" ] || PG_ANON=$anon
+}
+
+# COPY a TSV file into a table; sets COPY_SECS.
+pg_copy() {
+	local file=$1 table=$2 t0
+	psql_ -c "CHECKPOINT"
+	t0=$(bench_now)
+	psql_ -c "\\copy $table FROM '$file'"
+	COPY_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+}
+
+# ------------------------------------------------ 1. sysbench binlog
+
+read -r F0 P0 <<<"$(src_end)"
+say "sysbench prepare: $TABLE_SIZE rows"
+"${SB[@]}" --create_secondary=off prepare >"$DIR/sb_prepare.out" 2>&1 ||
+	{ cat "$DIR/sb_prepare.out" >&2; die "sysbench prepare failed"; }
+# sysbench's CREATE TABLE is DDL: start right after it.  (Its CREATE
+# INDEX, which would come after the inserts, is left out above and done
+# here outside the binlog; the replicas have k_1 from the start.)
+START_POS=$(src -B -N -e "SHOW BINLOG EVENTS IN '$F0' FROM $P0 LIMIT 20" |
+	awk -F'\t' '$3 == "Query" && $6 ~ /CREATE TABLE sbtest1/ { print $5; exit }')
+[ -n "$START_POS" ] || die "sysbench's CREATE TABLE not found in $F0 after $P0"
+START_FILE=$F0
+src -e "SET SESSION sql_log_bin = 0; CREATE INDEX k_1 ON sbtest.sbtest1 (k)"
+say "sysbench run: $EVENTS transactions, 4 threads"
+"${SB[@]}" --events="$EVENTS" --threads=4 --time=0 run >"$DIR/sb_run.out" 2>&1 ||
+	{ cat "$DIR/sb_run.out" >&2; die "sysbench run failed"; }
+read -r END_FILE END_POS <<<"$(src_end)"
+SB_BYTES=$(binlog_bytes "$START_FILE" "$START_POS" "$END_FILE" "$END_POS")
+
+say "MariaDB replica, 1 thread, from $START_FILE:$START_POS to $END_FILE:$END_POS"
+native_from "$START_FILE" "$START_POS" 0 "$END_FILE" "$END_POS"
+NAT1_SECS=$NAT_SECS
+say "MariaDB replica, 2 parallel threads"
+native_from "$START_FILE" "$START_POS" 2 "$END_FILE" "$END_POS"
+NAT2_SECS=$NAT_SECS
+PAR_MODE=$(rep -N -e "SELECT @@slave_parallel_mode")
+rep -e "SET GLOBAL slave_parallel_threads = 0"
+
+say "mysql_replica"
+psql_ -c "SELECT mysql_replica.change_source(host => '127.0.0.1',
+	port => $SRCPORT, username => 'repl', password => 'replpass',
+	connect_retry => 1, log_file => '$START_FILE', log_pos => $START_POS)" >/dev/null
+pg_apply "$END_FILE" "$END_POS"
+SB_ROWS=$PG_ROWS SB_TXNS=$PG_TXNS SB_PG_SECS=$PG_SECS
+SB_HWM=$PG_HWM SB_ANON=$PG_ANON
+psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
+
+say "COPY of the final sbtest1"
+src -B -N -e "SELECT id, k, c, pad FROM sbtest.sbtest1" >"$DIR/sbtest1.tsv"
+pg_copy "$DIR/sbtest1.tsv" bench_copy.sbtest1
+SB_COPY_SECS=$COPY_SECS
+SB_COPY_ROWS=$(wc -l <"$DIR/sbtest1.tsv")
+
+CHK_SQL="SELECT count(*), sum(id), sum(k) FROM"
+CHK_SRC=$(src -N -e "$CHK_SQL sbtest.sbtest1" | tr '\t' ' ')
+CHK_NAT=$(rep -N -e "$CHK_SQL sbtest.sbtest1" | tr '\t' ' ')
+CHK_PG=$(psql_ -F' ' -c "$CHK_SQL sbtest.sbtest1")
+
+echo
+echo "apply_speed: $(nproc) cores; MariaDB $(src -N -e 'SELECT VERSION()'), $(psql_ -c 'SELECT version()' | awk '{ print $1, $2 }')$([ "${QUICK:-0}" != 1 ] || echo ' (QUICK=1: 10x smaller)')"
+echo
+echo "1. sysbench oltp_write_only: prepare $TABLE_SIZE rows + run $EVENTS transactions (4 threads), binlog $START_FILE:$START_POS..$END_FILE:$END_POS"
+printf '   binlog bytes %d, row changes %d (mysql_replica rows_applied), transactions %d\n' \
+	"$SB_BYTES" "$SB_ROWS" "$SB_TXNS"
+awk -v rows="$SB_ROWS" -v txns="$SB_TXNS" -v n1="$NAT1_SECS" -v n2="$NAT2_SECS" \
+	-v pg="$SB_PG_SECS" -v cp="$SB_COPY_SECS" -v cprows="$SB_COPY_ROWS" \
+	-v hwm="$SB_HWM" -v anon="$SB_ANON" -v mode="$PAR_MODE" 'BEGIN {
+	printf "   %-40s %9s %10s %9s %11s\n", "applier", "seconds", "rows/s", "txn/s", "vs COPY"
+	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "MariaDB replica, 1 thread", n1, rows / n1, txns / n1, n1 / cp
+	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "MariaDB replica, 2 threads (" mode ")", n2, rows / n2, txns / n2, n2 / cp
+	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "mysql_replica", pg, rows / pg, txns / pg, pg / cp
+	printf "   %-40s %9.2f %10.0f %9s %10.1fx\n", "COPY of the final " cprows " rows", cp, cprows / cp, "-", 1
+	printf "   mysql_replica / MariaDB replica time: %.2f (1 thread), %.2f (2 threads)\n", pg / n1, pg / n2
+	printf "   mysql_replica time / COPY time: %.1f\n", pg / cp
+	printf "   worker VmHWM %.0f MB, peak RssAnon %.0f MB (sampled every 100 ms)\n", hwm / 1024, anon / 1024
+}'
+printf '   check count,sum(id),sum(k): source %s | MariaDB replica %s | mysql_replica %s\n' \
+	"$CHK_SRC" "$CHK_NAT" "$CHK_PG"
+
+# ------------------------------------------------ 2. big insert, updates
+
+say "one $BIG_ROWS-row INSERT ... SELECT transaction on the source"
+read -r BF BP <<<"$(src_end)"
+t0=$(bench_now)
+src bench -e "INSERT INTO bench.big SELECT seq, seq, md5(seq) FROM seq_1_to_$BIG_ROWS"
+BIG_SRC_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+read -r BEF BEP <<<"$(src_end)"
+BIG_BYTES=$(binlog_bytes "$BF" "$BP" "$BEF" "$BEP")
+say "  MariaDB replica"
+native_resume "$BEF" "$BEP"
+BIG_NAT_SECS=$NAT_SECS
+say "  mysql_replica"
+pg_apply "$BEF" "$BEP"
+BIG_ROWS_APPLIED=$PG_ROWS BIG_TXNS=$PG_TXNS BIG_PG_SECS=$PG_SECS
+BIG_HWM=$PG_HWM BIG_ANON=$PG_ANON
+psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
+say "  COPY"
+src -B -N -e "SELECT id, v, s FROM bench.big" >"$DIR/big.tsv"
+pg_copy "$DIR/big.tsv" bench_copy.big
+BIG_COPY_SECS=$COPY_SECS
+rm -f "$DIR/big.tsv" "$DIR/sbtest1.tsv"
+
+say "$UPD_TXNS transactions updating $UPD_ROWS rows each on the source"
+read -r UF UP <<<"$(src_end)"
+t0=$(bench_now)
+for ((i = 0; i < UPD_TXNS; i++)); do
+	lo=$((i * UPD_ROWS % BIG_ROWS + 1))
+	echo "UPDATE bench.big SET v = v + 1 WHERE id BETWEEN $lo AND $((lo + UPD_ROWS - 1));"
+done | src
+UPD_SRC_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+read -r UEF UEP <<<"$(src_end)"
+UPD_BYTES=$(binlog_bytes "$UF" "$UP" "$UEF" "$UEP")
+say "  MariaDB replica"
+native_resume "$UEF" "$UEP"
+UPD_NAT_SECS=$NAT_SECS
+say "  mysql_replica"
+pg_apply "$UEF" "$UEP"
+UPD_ROWS_APPLIED=$PG_ROWS UPD_TXNS_APPLIED=$PG_TXNS UPD_PG_SECS=$PG_SECS
+UPD_HWM=$PG_HWM UPD_ANON=$PG_ANON
+
+CHK_SQL="SELECT count(*), sum(v), sum(length(s)) FROM bench.big"
+CHK_SRC=$(src -N -e "$CHK_SQL" | tr '\t' ' ')
+CHK_NAT=$(rep -N -e "$CHK_SQL" | tr '\t' ' ')
+CHK_PG=$(psql_ -F' ' -c "$CHK_SQL")
+
+echo
+echo "2. large transactions on bench.big (id int PRIMARY KEY, v int, s varchar(40))"
+printf '   %-30s %9s %5s %11s %9s %10s %9s %10s %9s %10s %8s %8s\n' \
+	workload rows txns "binlog B" "source s" "mr s" "mr rows/s" \
+	"maria s" "maria r/s" "COPY r/s" "HWM MB" "anon MB"
+awk -v label="1 x $BIG_ROWS-row INSERT" -v rows="$BIG_ROWS_APPLIED" \
+	-v txns="$BIG_TXNS" -v bytes="$BIG_BYTES" -v s="$BIG_SRC_SECS" \
+	-v pg="$BIG_PG_SECS" -v nat="$BIG_NAT_SECS" -v cp="$BIG_COPY_SECS" \
+	-v hwm="$BIG_HWM" -v anon="$BIG_ANON" 'BEGIN {
+	printf "   %-30s %9d %5d %11d %9.2f %10.2f %9.0f %10.2f %10.0f %9.0f %8.0f %8.0f\n",
+		label, rows, txns, bytes, s, pg, rows / pg, nat, rows / nat,
+		rows / cp, hwm / 1024, anon / 1024
+	printf "   %-30s COPY %.2f s; mysql_replica / MariaDB replica %.2f; mysql_replica / COPY %.1f\n",
+		"", cp, pg / nat, pg / cp
+}'
+awk -v label="$UPD_TXNS x $UPD_ROWS-row UPDATE" -v rows="$UPD_ROWS_APPLIED" \
+	-v txns="$UPD_TXNS_APPLIED" -v bytes="$UPD_BYTES" -v s="$UPD_SRC_SECS" \
+	-v pg="$UPD_PG_SECS" -v nat="$UPD_NAT_SECS" \
+	-v hwm="$UPD_HWM" -v anon="$UPD_ANON" 'BEGIN {
+	printf "   %-30s %9d %5d %11d %9.2f %10.2f %9.0f %10.2f %10.0f %9s %8.0f %8.0f\n",
+		label, rows, txns, bytes, s, pg, rows / pg, nat, rows / nat,
+		"-", hwm / 1024, anon / 1024
+	printf "   %-30s mysql_replica / MariaDB replica %.2f\n", "", pg / nat
+}'
+echo "   (mr = mysql_replica; source s = time to write it on the source; HWM = worker VmHWM, counts"
+echo "    touched shared_buffers; anon = worker peak RssAnon, sampled every 100 ms)"
+printf '   check count,sum(v),sum(length(s)): source %s | MariaDB replica %s | mysql_replica %s\n' \
+	"$CHK_SRC" "$CHK_NAT" "$CHK_PG"
+
+# ------------------------------------------------ 3. steady state
+
+# The channel is running and caught up.
+echo
+echo "3. steady state: sysbench oltp_write_only run --rate=N (4 threads) for $STEADY_SECS s, channel replicating"
+printf '   %8s %8s %9s %9s %8s %8s %11s %11s %10s %8s\n' \
+	"target" "rate" "achieved" "achieved" "lag max" "lag med" "gap max" "gap med" "catch-up" "kept"
+printf '   %8s %8s %9s %9s %8s %8s %11s %11s %10s %8s\n' \
+	"rows/s" "txn/s" "txn/s" "rows/s" "s" "s" "bytes" "bytes" "s" "up"
+for target in $RATES; do
+	tps=$(((target + ROWS_PER_TXN - 1) / ROWS_PER_TXN))
+	say "steady state: $tps transactions per second for $STEADY_SECS s"
+	: >"$DIR/lag" && : >"$DIR/gap"
+	"${SB[@]}" --threads=4 --rate="$tps" --time="$STEADY_SECS" --events=0 \
+		run >"$DIR/sb_rate.out" 2>&1 &
+	SB_PID=$!
+	next=$(date +%s.%N)
+	while kill -0 "$SB_PID" 2>/dev/null; do
+		row=$(psql_ -F'|' -c "SELECT coalesce(seconds_behind_source::text, ''),
+			coalesce(source_log_file, ''), coalesce(source_log_pos, 0), state,
+			replace(coalesce(last_error, ''), E'\n', ' ')
+			FROM mysql_replica.status")
+		IFS='|' read -r lag f p state err <<<"$row"
+		[ "$state" != error ] || die "channel error at $f:$p: $err"
+		read -r sf sp <<<"$(src_end)"
+		[ -z "$lag" ] || echo "$lag" >>"$DIR/lag"
+		[ "$f" != "$sf" ] || echo $((sp - p)) >>"$DIR/gap"
+		next=$(awk -v n="$next" 'BEGIN { printf "%.6f", n + 1 }')
+		delay=$(awk -v n="$next" -v now="$(date +%s.%N)" \
+			'BEGIN { d = n - now; printf "%.3f", (d > 0 ? d : 0) }')
+		sleep "$delay"
+	done
+	wait "$SB_PID" || { cat "$DIR/sb_rate.out" >&2; die "sysbench --rate=$tps failed"; }
+	SB_PID=
+	t_end=$(bench_now)
+	read -r sf sp <<<"$(src_end)"
+	deadline=$(($(date +%s) + WAIT_LIMIT))
+	while :; do
+		row=$(psql_ -F'|' -c "SELECT coalesce(source_log_file, ''),
+			coalesce(source_log_pos, 0), state FROM mysql_replica.status")
+		IFS='|' read -r f p state <<<"$row"
+		bench_pos_reached "$f" "$p" "$sf" "$sp" && break
+		[ "$state" != error ] || die "channel error at $f:$p"
+		[ "$(date +%s)" -lt "$deadline" ] || die "channel did not catch up after the --rate=$tps run"
+		sleep 0.1
+	done
+	catchup=$(awk -v a="$t_end" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+	achieved=$(awk '/transactions:/ { gsub(/\(/, "", $3); print $3; exit }' "$DIR/sb_rate.out")
+	awk -v target="$target" -v tps="$tps" -v ach="${achieved:-0}" \
+		-v per="$ROWS_PER_TXN" -v lmax="$(bench_max <"$DIR/lag")" \
+		-v lmed="$(bench_median <"$DIR/lag")" -v gmax="$(bench_max <"$DIR/gap")" \
+		-v gmed="$(bench_median <"$DIR/gap")" -v cu="$catchup" 'BEGIN {
+		kept = (cu <= 2.0) ? "yes" : "no"
+		printf "   %8d %8d %9.0f %9.0f %8s %8s %11s %11s %10.2f %8s\n",
+			target, tps, ach, ach * per, lmax, lmed, gmax, gmed, cu, kept
+	}'
+done
+echo "   (lag = seconds_behind_source, gap = source end of binlog - source_log_pos, both sampled"
+echo "    every second under load; catch-up = from the end of the load until the channel is at the"
+echo "    source's end; kept up = caught up within 2 s; achieved < rate: the source could not"
+echo "    take the rate on this machine)"
+psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
+
+# ------------------------------------------------ logs
+
+echo
+pg_problems=$(grep -cE '(ERROR|FATAL|PANIC|WARNING):' "$DIR/postgresql.log" || true)
+echo "PostgreSQL log: $pg_problems ERROR/FATAL/PANIC/WARNING lines"
+grep -E '(ERROR|FATAL|PANIC|WARNING):' "$DIR/postgresql.log" | head -n 10 | sed 's/^/   /' || true
+for name in source replica; do
+	n=$(grep -c '\[ERROR\]' "$DIR/$name/error.log" || true)
+	echo "MariaDB $name error log: $n [ERROR] lines"
+	grep '\[ERROR\]' "$DIR/$name/error.log" | head -n 5 | sed 's/^/   /' || true
+done
