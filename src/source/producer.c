@@ -454,10 +454,12 @@ current_binlog_end(MYSQL *mysql, SourceMessage *connected,
 	MYSQL_ROW	row;
 
 	if (mysql_query(mysql, "SHOW MASTER STATUS") != 0 &&
-		mysql_query(mysql, "SHOW BINARY LOG STATUS") != 0)
+		(mysql_errno(mysql) != ER_PARSE_ERROR ||
+		 mysql_query(mysql, "SHOW BINARY LOG STATUS") != 0))
 	{
-		snprintf(err, errlen, "could not read the source's binlog position: %s",
-				 mysql_error(mysql));
+		snprintf(err, errlen, "could not read the source's binlog position "
+				 "(the user needs the BINLOG MONITOR or REPLICATION CLIENT "
+				 "privilege): %s", mysql_error(mysql));
 		return false;
 	}
 	res = mysql_store_result(mysql);
@@ -659,7 +661,8 @@ register_replica(Producer *producer, MYSQL *mysql, char *err, size_t errlen)
 	if (mysql->methods->db_command(mysql, COM_REGISTER_SLAVE,
 								   (const char *) reg, p - reg, 0, NULL) != 0)
 	{
-		snprintf(err, errlen, "could not register as a replica: %s",
+		snprintf(err, errlen, "could not register as a replica (the user "
+				 "needs the REPLICATION SLAVE privilege): %s",
 				 mysql_error(mysql));
 		return false;
 	}
