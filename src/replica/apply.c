@@ -37,6 +37,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -162,6 +163,7 @@ static bool targets_invalidated = false;
 static HTAB *invalidation_targets = NULL;
 
 static void apply_error_callback(void *arg);
+static int	spi_execute_here(SPIPlanPtr plan, Datum *values, const char *nulls);
 static void dispatch_event(Applier *applier, const BinlogEvent *evp);
 static void forget_savepoints(Applier *applier);
 
@@ -1253,6 +1255,56 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	return spiplan;
 }
 
+/*
+ * The prepared INSERT ... SELECT FROM unnest() for the given present
+ * columns, whose array types are in arraytypes.
+ */
+static SPIPlanPtr
+get_insert_batch_plan(Applier *applier, TargetTable *target,
+					  const bool *present, Oid *arraytypes, int npresent)
+{
+	StringInfoData shape;
+	StringInfoData sql;
+	TargetPlan *plan;
+	SPIPlanPtr	spiplan;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			n = 0;
+
+	initStringInfo(&shape);
+	appendStringInfoChar(&shape, 'B');
+	for (int col = 0; col < target->ncols; col++)
+		appendStringInfoChar(&shape, present[col] ? '1' : '0');
+	for (plan = target->plans; plan != NULL; plan = plan->next)
+		if (strcmp(plan->shape, shape.data) == 0)
+			return plan->plan;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "INSERT INTO %s (", target->qualified_name);
+	for (int col = 0; col < target->ncols; col++)
+		if (present[col])
+			appendStringInfo(&sql, "%s%s", n++ > 0 ? ", " : "",
+							 quote_identifier(target->columns[col].attname));
+	appendStringInfoString(&sql, ") SELECT * FROM unnest(");
+	for (int i = 1; i <= npresent; i++)
+		appendStringInfo(&sql, "%s$%d", i > 1 ? ", " : "", i);
+	appendStringInfoChar(&sql, ')');
+
+	spiplan = SPI_prepare(sql.data, npresent, arraytypes);
+	MemoryContextSwitchTo(cxt);
+	if (spiplan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(spiplan);
+	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
+
+	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
+	plan->shape = MemoryContextStrdup(applier->context, shape.data);
+	plan->plan = spiplan;
+	plan->next = target->plans;
+	target->plans = plan;
+	return spiplan;
+}
+
 /* Describe the key of a row for an error message: (a, b)=(1, x). */
 static char *
 describe_key(TargetTable *target, const bool *where, const BinlogValue *image)
@@ -1395,6 +1447,113 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 	applier->transaction_rows++;
 }
 
+/*
+ * Insert every row of a WRITE_ROWS event with one statement: a column of
+ * values becomes an array parameter, and INSERT ... SELECT FROM unnest()
+ * turns the arrays back into rows.  All rows of an event carry the same
+ * columns, so one statement shape fits them all.  Returns false, having
+ * consumed nothing, when the event cannot be batched (a column type
+ * without an array type, or no column at all); the caller then inserts
+ * row by row.
+ */
+static bool
+apply_insert_batch(Applier *applier, TargetTable *target,
+				   const BinlogTableMap *map, const BinlogRowsEvent *rows,
+				   BinlogRowsCursor *cursor, BinlogValue *image)
+{
+	int			ncols = target->ncols;
+	bool	   *present = palloc0(sizeof(bool) * ncols);
+	int		   *cols = palloc(sizeof(int) * ncols);
+	Oid		   *arraytypes = palloc(sizeof(Oid) * ncols);
+	int			npresent = 0;
+	int			nrows = 0;
+	int			cap = 64;
+	Datum	  **values;
+	bool	  **nulls;
+	Datum	   *params;
+	SPIPlanPtr	plan;
+	BinlogError err;
+	int			rc;
+
+	for (int col = 0; col < ncols && col < rows->ncols; col++)
+	{
+		if (!binlog_bitmap_is_set(rows->columns_before, col))
+			continue;
+		arraytypes[npresent] = get_array_type(target->columns[col].typid);
+		if (!OidIsValid(arraytypes[npresent]))
+			return false;
+		present[col] = true;
+		cols[npresent++] = col;
+	}
+	if (npresent == 0)
+		return false;
+
+	values = palloc(sizeof(Datum *) * npresent);
+	nulls = palloc(sizeof(bool *) * npresent);
+	for (int i = 0; i < npresent; i++)
+	{
+		values[i] = palloc(sizeof(Datum) * cap);
+		nulls[i] = palloc(sizeof(bool) * cap);
+	}
+
+	/* Convert every row, column by column. */
+	for (;;)
+	{
+		err.message[0] = '\0';
+		if (!binlog_rows_next(cursor, image, NULL, &err))
+		{
+			if (err.message[0] != '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("could not decode row image: %s", err.message)));
+			break;
+		}
+		if (nrows == cap)
+		{
+			cap *= 2;
+			for (int i = 0; i < npresent; i++)
+			{
+				values[i] = repalloc(values[i], sizeof(Datum) * cap);
+				nulls[i] = repalloc(nulls[i], sizeof(bool) * cap);
+			}
+		}
+		for (int i = 0; i < npresent; i++)
+			values[i][nrows] = convert_binlog_value(&image[cols[i]],
+													&target->columns[cols[i]],
+													map, cols[i],
+													&nulls[i][nrows]);
+		nrows++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (nrows == 0)
+		return true;
+
+	params = palloc(sizeof(Datum) * npresent);
+	for (int i = 0; i < npresent; i++)
+	{
+		TargetColumn *column = &target->columns[cols[i]];
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		int			dims[1] = {nrows};
+		int			lbs[1] = {1};
+
+		get_typlenbyvalalign(column->typid, &typlen, &typbyval, &typalign);
+		params[i] = PointerGetDatum(construct_md_array(values[i], nulls[i], 1,
+													   dims, lbs,
+													   column->typid, typlen,
+													   typbyval, typalign));
+	}
+
+	plan = get_insert_batch_plan(applier, target, present, arraytypes,
+								 npresent);
+	rc = spi_execute_here(plan, params, NULL);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	applier->transaction_rows += nrows;
+	return true;
+}
+
 /* Apply every row of a rows event. */
 static void
 apply_rows_event(Applier *applier, const BinlogEvent *ev)
@@ -1429,6 +1588,12 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 	after = palloc(sizeof(BinlogValue) * entry->map->ncols);
 
 	binlog_rows_cursor_init(&cursor, &rows, entry->map);
+	if (rows.kind == BINLOG_ROWS_INSERT && !applier->idempotent &&
+		apply_insert_batch(applier, target, entry->map, &rows, &cursor, before))
+	{
+		applier->current_table = NULL;
+		return;
+	}
 	for (;;)
 	{
 		err.message[0] = '\0';
