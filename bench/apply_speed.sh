@@ -131,11 +131,8 @@ SBTEST_DDL="CREATE TABLE sbtest.sbtest1 (
 	PRIMARY KEY (id), KEY k_1 (k)) ENGINE = InnoDB"
 BIG_DDL="CREATE TABLE bench.big (id int PRIMARY KEY, v int, s varchar(40))"
 
+mr_maria_create_repl_user "$SRCPORT"
 src -e "
-	CREATE USER repl@'%' IDENTIFIED BY 'replpass';
-	CREATE USER repl@'localhost' IDENTIFIED BY 'replpass';
-	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%';
-	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'localhost';
 	CREATE DATABASE sbtest;
 	CREATE DATABASE bench;
 	$BIG_DDL;"

@@ -38,11 +38,8 @@ cleanup() {
 trap cleanup EXIT
 
 mr_maria_start "$DIR" "$MYPORT"
+mr_maria_create_repl_user "$MYPORT"
 mr_maria "$MYPORT" -e "
-	CREATE USER repl@'%' IDENTIFIED BY 'replpass';
-	CREATE USER repl@'localhost' IDENTIFIED BY 'replpass';
-	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%';
-	GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'localhost';
 	CREATE DATABASE bench;
 	CREATE TABLE bench.wide (id int PRIMARY KEY, pad varchar(1000) NOT NULL)
 		DEFAULT CHARSET = latin1;"

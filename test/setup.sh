@@ -16,6 +16,8 @@
 #   mr_maria_start DIR PORT  init DIR/mariadb and start a MariaDB with a ROW
 #                            binlog, listening on 127.0.0.1:PORT only
 #   mr_maria_stop DIR
+#   mr_maria_create_repl_user PORT
+#                            the replication user repl/replpass
 #   mr_maria PORT [ARGS...]  the mariadb client, as root, over TCP
 #
 # PostgreSQL and MariaDB both refuse to run as root, so the servers run as
@@ -170,6 +172,18 @@ mr_maria_start() {
 	echo "MariaDB did not start; log tail:" >&2
 	tail -n 30 "$dir/mariadb/error.log" >&2
 	return 1
+}
+
+# The replication user repl (password replpass) that the benchmarks use,
+# for TCP connections from anywhere and from localhost (a MariaDB set up
+# by mariadb-install-db matches ''@localhost before repl@'%').
+mr_maria_create_repl_user() {
+	local port=$1
+	mr_maria "$port" -e "
+		CREATE USER repl@'%' IDENTIFIED BY 'replpass';
+		CREATE USER repl@'localhost' IDENTIFIED BY 'replpass';
+		GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%';
+		GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'localhost';"
 }
 
 mr_maria_stop() {
