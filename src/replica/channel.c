@@ -16,6 +16,8 @@
  */
 #include "mysql_replica.h"
 
+#include <signal.h>
+
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
@@ -44,6 +46,9 @@ const char *const ChannelStateNames[] = {
 
 /* How often a waiting backend looks at a worker it is starting or stopping. */
 #define CHANNEL_POLL_MS 5
+
+/* How long a stop waits before it cancels the worker's current statement. */
+#define CHANNEL_CANCEL_AFTER_MS 20
 
 static Size
 channel_shmem_size(void)
@@ -316,6 +321,8 @@ channel_stop(const char *name)
 {
 	ChannelSlot *slot;
 	uint64		generation;
+	TimestampTz start;
+	bool		cancelled = false;
 
 	check_shared();
 	LWLockAcquire(Shared->lock, LW_SHARED);
@@ -339,22 +346,35 @@ channel_stop(const char *name)
 
 	/*
 	 * Set the worker's latch on every round: a worker that was still
-	 * starting had no latch to set at first.
+	 * starting had no latch to set at first.  A worker that has not gone
+	 * after a short while is inside a long statement (a slow trigger, an
+	 * UPDATE of many rows): cancel the statement, which the worker takes
+	 * as the stop it is.
 	 */
+	start = GetCurrentTimestamp();
 	for (;;)
 	{
 		Latch	   *latch;
 		bool		done;
+		pid_t		pid;
 
 		SpinLockAcquire(&slot->mutex);
 		done = slot->generation != generation ||
 			(slot->pid == 0 && !slot->starting);
 		latch = slot->latch;
+		pid = slot->pid;
 		SpinLockRelease(&slot->mutex);
 		if (done)
 			break;
 		if (latch != NULL)
 			SetLatch(latch);
+		if (!cancelled && pid != 0 &&
+			TimestampDifferenceExceeds(start, GetCurrentTimestamp(),
+									   CHANNEL_CANCEL_AFTER_MS))
+		{
+			kill(pid, SIGINT);
+			cancelled = true;
+		}
 
 		(void) WaitLatch(MyLatch,
 						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,

@@ -470,9 +470,25 @@ mysql_replica_worker_main(Datum main_arg)
 		ErrorData  *edata;
 
 		HOLD_INTERRUPTS();
-		EmitErrorReport();
 		MemoryContextSwitchTo(worker_context);
 		edata = CopyErrorData();
+
+		/*
+		 * stop_replica() cancels a statement that keeps the worker from
+		 * noticing the stop: that is a stop, not an error.
+		 */
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED && stop_requested())
+		{
+			FlushErrorState();
+			AbortOutOfAnyTransaction();
+			stop_producer();
+			ereport(LOG,
+					(errmsg("mysql_replica channel \"%s\" stopped, the transaction being applied was rolled back",
+							MyChannel)));
+			proc_exit(0);
+		}
+
+		EmitErrorReport();
 		FlushErrorState();
 		AbortOutOfAnyTransaction();
 		stop_producer();
