@@ -18,6 +18,13 @@
 extern void check(bool ok, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
+/*
+ * The regular files below root (relative paths, sorted), leaving out
+ * hidden entries and the "_decoded" folder of the shared binlog data.
+ * Returns the count; *files is malloc'd, as is each name.
+ */
+extern int	list_data_files(const char *root, char ***files);
+
 /* Print the closing line; returns the program's exit status. */
 extern int	check_summary(void);
 

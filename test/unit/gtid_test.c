@@ -578,57 +578,6 @@ has_magic(const char *path)
 	return ok;
 }
 
-/* Recursively collect the relative paths of regular files under dir. */
-static void
-walk(const char *root, const char *rel, char ***files, int *nfiles, int *cap)
-{
-	char		path[2048];
-	DIR		   *d;
-	struct dirent *de;
-
-	snprintf(path, sizeof(path), "%s%s%s", root, rel[0] ? "/" : "", rel);
-	d = opendir(path);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-	{
-		char		sub[1024];
-		char		full[3072];
-		struct stat st;
-
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "_decoded") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "",
-				 de->d_name);
-		snprintf(full, sizeof(full), "%s/%s", root, sub);
-		if (stat(full, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			walk(root, sub, files, nfiles, cap);
-		else if (S_ISREG(st.st_mode))
-		{
-			if (*nfiles == *cap)
-			{
-				char	  **grown;
-
-				*cap = *cap ? *cap * 2 : 64;
-				grown = realloc(*files, *cap * sizeof(char *));
-				if (grown == NULL)
-					break;
-				*files = grown;
-			}
-			(*files)[(*nfiles)++] = strdup(sub);
-		}
-	}
-	closedir(d);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /*
  * One PREVIOUS_GTIDS event: decode, print, parse, encode; the encoding
  * must be the event's body.  Returns the decoded set (or NULL).
@@ -683,18 +632,16 @@ test_binlog_files(const char *data)
 	char		root[1024];
 	char	  **files = NULL;
 	int			nfiles = 0;
-	int			cap = 0;
 	int			n_events = 0;
 	int			n_tagged = 0;
 
 	snprintf(root, sizeof(root), "%s/mysql-binlogs", data);
-	walk(root, "", &files, &nfiles, &cap);
+	nfiles = list_data_files(root, &files);
 	if (nfiles == 0)
 	{
 		printf("skip - no binlog files under %s\n", root);
 		return;
 	}
-	qsort(files, nfiles, sizeof(char *), cmp_str);
 	for (int i = 0; i < nfiles; i++)
 	{
 		char		path[2048];

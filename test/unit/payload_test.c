@@ -503,51 +503,6 @@ static const struct
 	{NULL, NULL}
 };
 
-static void
-walk(const char *root, const char *rel, char ***files, int *nfiles, int *cap)
-{
-	char		path[2048];
-	DIR		   *d;
-	struct dirent *de;
-
-	snprintf(path, sizeof(path), "%s%s%s", root, rel[0] ? "/" : "", rel);
-	d = opendir(path);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-	{
-		char		sub[2048];
-		char		full[4096];
-		struct stat sb;
-
-		if (de->d_name[0] == '.' || de->d_name[0] == '_')
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "",
-				 de->d_name);
-		snprintf(full, sizeof(full), "%s/%s", root, sub);
-		if (stat(full, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode))
-			walk(root, sub, files, nfiles, cap);
-		else if (S_ISREG(sb.st_mode))
-		{
-			if (*nfiles == *cap)
-			{
-				*cap = *cap ? *cap * 2 : 64;
-				*files = realloc(*files, *cap * sizeof(char *));
-			}
-			(*files)[(*nfiles)++] = strdup(sub);
-		}
-	}
-	closedir(d);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /*
  * Every PREVIOUS_GTIDS event of every sample decodes (files broken on
  * purpose aside, which fail before or inside it), and a few have known
@@ -559,14 +514,12 @@ test_previous_gtids(const char *data)
 	char		root[1024];
 	char	  **files = NULL;
 	int			nfiles = 0;
-	int			cap = 0;
 	int			n_events = 0;
 	int			n_files = 0;
 	int			bad = 0;
 
 	snprintf(root, sizeof(root), "%s/mysql-binlogs", data);
-	walk(root, "", &files, &nfiles, &cap);
-	qsort(files, nfiles, sizeof(char *), cmp_str);
+	nfiles = list_data_files(root, &files);
 	for (int i = 0; i < nfiles; i++)
 	{
 		char		path[4096];
