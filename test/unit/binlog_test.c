@@ -630,41 +630,6 @@ test_binlog_files(const char *data)
 
 /* ---- value vectors ---- */
 
-static size_t
-parse_hex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t		n = 0;
-
-	while (isxdigit((unsigned char) hex[0]) &&
-		   isxdigit((unsigned char) hex[1]) && n < max)
-	{
-		char		b[3] = {hex[0], hex[1], 0};
-
-		out[n++] = (uint8_t) strtol(b, NULL, 16);
-		hex += 2;
-	}
-	return n;
-}
-
-/* Split a TSV line in place; returns the number of fields. */
-static int
-split_tabs(char *line, char **fields, int max)
-{
-	int			n = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max)
-	{
-		fields[n++] = p;
-		p = strchr(p, '\t');
-		if (p == NULL)
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
-
 /*
  * Decode the cells of one value-vector file.  "kind" selects the layout:
  * 'd' DECIMAL with consumed bytes, 'D' DECIMAL, 't' DATETIME2, 'T' TIME2,

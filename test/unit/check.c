@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * check.c
- *	  The reporting shared by the unit test programs; see check.h.
+ *	  What the unit test programs share; see check.h.
  *
  *-------------------------------------------------------------------------
  */
@@ -9,6 +9,7 @@
 
 #include "check.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -118,4 +119,38 @@ list_data_files(const char *root, char ***files)
 	if (nfiles > 0)
 		qsort(*files, nfiles, sizeof(char *), compare_names);
 	return nfiles;
+}
+
+size_t
+parse_hex(const char *hex, uint8_t *out, size_t max)
+{
+	size_t		n = 0;
+
+	while (isxdigit((unsigned char) hex[0]) &&
+		   isxdigit((unsigned char) hex[1]) && n < max)
+	{
+		char		b[3] = {hex[0], hex[1], 0};
+
+		out[n++] = (uint8_t) strtoul(b, NULL, 16);
+		hex += 2;
+	}
+	return n;
+}
+
+int
+split_tabs(char *line, char **fields, int max)
+{
+	int			n = 0;
+	char	   *p = line;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	while (n < max)
+	{
+		fields[n++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return n;
 }

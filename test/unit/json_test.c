@@ -438,40 +438,6 @@ same_json(const char *a, const char *b)
 
 /* ---- helpers ---- */
 
-static size_t
-parse_hex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t		n = 0;
-
-	while (isxdigit((unsigned char) hex[0]) &&
-		   isxdigit((unsigned char) hex[1]) && n < max)
-	{
-		char		h[3] = {hex[0], hex[1], 0};
-
-		out[n++] = (uint8_t) strtoul(h, NULL, 16);
-		hex += 2;
-	}
-	return n;
-}
-
-static int
-split_tabs(char *line, char **fields, int max)
-{
-	int			n = 0;
-	char	   *p = line;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	while (n < max)
-	{
-		fields[n++] = p;
-		p = strchr(p, '\t');
-		if (p == NULL)
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
-
 /* Decode bytes to text; *text is malloc'd or NULL on error (err set). */
 static bool
 decode(const uint8_t *data, size_t len, char **text, BinlogError *err)
