@@ -77,8 +77,8 @@ SB_PID=
 cleanup() {
 	if [ -n "$SB_PID" ]; then kill "$SB_PID" 2>/dev/null || true; fi
 	mr_pg_stop "$DIR"
-	bench_maria_stop "$DIR" replica
-	bench_maria_stop "$DIR" source
+	mr_maria_stop_in "$DIR/replica"
+	mr_maria_stop_in "$DIR/source"
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -106,12 +106,12 @@ SB=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1
 # ---------------------------------------------------------------- servers
 
 say "starting MariaDB source, MariaDB replica, PostgreSQL in $DIR"
-bench_maria_start "$DIR" source "$SRCPORT" \
+mr_maria_start_in "$DIR/source" "$SRCPORT" \
 	--server-id=1 --log-bin="$DIR/source/data/binlog" --binlog-format=ROW \
 	--binlog-row-metadata=FULL --innodb-buffer-pool-size=2G \
 	--innodb-log-file-size=1G --innodb-flush-log-at-trx-commit=2 \
 	--sync-binlog=0 --max-binlog-cache-size=4G
-bench_maria_start "$DIR" replica "$REPPORT" \
+mr_maria_start_in "$DIR/replica" "$REPPORT" \
 	--server-id=2 --skip-log-bin --relay-log="$DIR/replica/data/relay" \
 	--skip-slave-start --slave-parallel-threads=0 \
 	--innodb-buffer-pool-size=2G --innodb-log-file-size=1G \

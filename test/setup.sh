@@ -16,6 +16,9 @@
 #   mr_maria_start DIR PORT  init DIR/mariadb and start a MariaDB with a ROW
 #                            binlog, listening on 127.0.0.1:PORT only
 #   mr_maria_stop DIR
+#   mr_maria_start_in HOME PORT [MARIADBD_OPTION...]
+#   mr_maria_stop_in HOME    the same for a MariaDB in HOME with only the
+#                            given server options (no binlog implied)
 #   mr_maria_create_repl_user PORT
 #                            the replication user repl/replpass
 #   mr_maria PORT [ARGS...]  the mariadb client, as root, over TCP
@@ -139,39 +142,63 @@ mr_maria() {
 		--user=root --default-character-set=utf8mb4 "$@"
 }
 
-mr_maria_start() {
-	local dir=$1 port=$2 i
-	mkdir -p "$dir/mariadb" && chown "$MR_OS_USER:$MR_OS_USER" "$dir/mariadb"
+# Init HOME and start a MariaDB in it, listening on 127.0.0.1:PORT only,
+# with the given server options on top of the paths and character set.
+mr_maria_start_in() {
+	local home=$1 port=$2 i
+	shift 2
+	mkdir -p "$home" && chown "$MR_OS_USER:$MR_OS_USER" "$home"
 	mr_as_pg mariadb-install-db --no-defaults --skip-test-db \
 		--auth-root-authentication-method=normal --skip-name-resolve \
-		--datadir="$dir/mariadb/data" >"$dir/mariadb/install.log" 2>&1 || {
-		cat "$dir/mariadb/install.log"
+		--datadir="$home/data" >"$home/install.log" 2>&1 || {
+		cat "$home/install.log"
 		return 1
 	}
 	# setsid: the server gets its own session and survives our shell's job
-	# control; mr_maria_stop ends it by the pid it writes.
+	# control; mr_maria_stop_in ends it by the pid it writes.
 	mr_as_pg setsid mariadbd --no-defaults \
-		--datadir="$dir/mariadb/data" \
-		--socket="$dir/mariadb/mariadb.sock" \
+		--datadir="$home/data" \
+		--socket="$home/mariadb.sock" \
 		--port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
-		--pid-file="$dir/mariadb/mariadbd.pid" \
-		--log-error="$dir/mariadb/error.log" \
-		--log-bin="$dir/mariadb/data/binlog" --binlog-format=ROW \
-		--binlog-row-metadata=FULL --server-id=1 \
+		--pid-file="$home/mariadbd.pid" \
+		--log-error="$home/error.log" \
 		--character-set-server=utf8mb4 \
 		--collation-server=utf8mb4_general_ci \
-		--innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 \
-		--sync-binlog=0 --performance-schema=OFF \
-		</dev/null >>"$dir/mariadb/error.log" 2>&1 &
+		--performance-schema=OFF \
+		"$@" \
+		</dev/null >>"$home/error.log" 2>&1 &
 	for i in $(seq 1 600); do
 		if mr_maria "$port" -e 'SELECT 1' >/dev/null 2>&1; then
 			return 0
 		fi
 		sleep 0.2
 	done
-	echo "MariaDB did not start; log tail:" >&2
-	tail -n 30 "$dir/mariadb/error.log" >&2
+	echo "MariaDB in $home did not start; log tail:" >&2
+	tail -n 30 "$home/error.log" >&2
 	return 1
+}
+
+mr_maria_stop_in() {
+	local home=$1 pid i
+	[ -f "$home/mariadbd.pid" ] || return 0
+	pid=$(cat "$home/mariadbd.pid" 2>/dev/null) || return 0
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 600); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# The source the tests and benchmarks use: ROW binlog with full metadata.
+mr_maria_start() {
+	local dir=$1 port=$2
+	mr_maria_start_in "$dir/mariadb" "$port" \
+		--log-bin="$dir/mariadb/data/binlog" --binlog-format=ROW \
+		--binlog-row-metadata=FULL --server-id=1 \
+		--innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 \
+		--sync-binlog=0
 }
 
 # The replication user repl (password replpass) that the benchmarks use,
@@ -187,14 +214,5 @@ mr_maria_create_repl_user() {
 }
 
 mr_maria_stop() {
-	local dir=$1 pid i
-	[ -f "$dir/mariadb/mariadbd.pid" ] || return 0
-	pid=$(cat "$dir/mariadb/mariadbd.pid" 2>/dev/null) || return 0
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 600); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
+	mr_maria_stop_in "$1/mariadb"
 }
