@@ -303,17 +303,6 @@ producer_next(Producer *producer)
 	return msg;
 }
 
-size_t
-producer_queued_bytes(Producer *producer)
-{
-	size_t		bytes;
-
-	pthread_mutex_lock(&producer->lock);
-	bytes = producer->queued_bytes;
-	pthread_mutex_unlock(&producer->lock);
-	return bytes;
-}
-
 void
 producer_request_stop(Producer *producer)
 {

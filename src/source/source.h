@@ -116,9 +116,6 @@ extern int	producer_wakeup_fd(Producer *producer);
 extern SourceMessage *producer_next(Producer *producer);
 extern void source_message_free(SourceMessage *msg);
 
-/* Bytes currently queued, for monitoring. */
-extern size_t producer_queued_bytes(Producer *producer);
-
 /*
  * Ask the thread to end: it is woken from any blocking read, connect or
  * full-queue wait.  Returns at once.
