@@ -199,6 +199,8 @@ typedef struct BinlogQuery
 	size_t		db_len;
 	const char *query;
 	size_t		query_len;
+	bool		has_sql_mode;	/* the status variables gave the session's */
+	uint64_t	sql_mode;		/* sql_mode, which changes how the text reads */
 } BinlogQuery;
 
 /* A GTID event of either flavor. */

@@ -629,9 +629,67 @@ binlog_decode_rotate(const BinlogFormat *fmt, const BinlogEvent *ev,
 }
 
 /*
+ * Find the session's sql_mode among a QUERY event's status variables.
+ *
+ * Each variable is a one-byte code followed by a value whose length the
+ * code implies; a code this function does not know ends the walk, since
+ * the length of what follows is then unknown.  Servers write sql_mode
+ * second, after the flags, so the walk reaches it before any code that a
+ * newer server might have added.
+ */
+static void
+find_sql_mode(const uint8_t *vars, size_t len, BinlogQuery *q)
+{
+	size_t		pos = 0;
+
+	q->has_sql_mode = false;
+	q->sql_mode = 0;
+	while (pos < len)
+	{
+		uint8_t		code = vars[pos++];
+		size_t		skip;
+
+		switch (code)
+		{
+			case 0:				/* Q_FLAGS2_CODE */
+				skip = 4;
+				break;
+			case 1:				/* Q_SQL_MODE_CODE */
+				if (len - pos < 8)
+					return;
+				q->sql_mode = binlog_le_n(vars + pos, 8);
+				q->has_sql_mode = true;
+				return;
+			case 2:				/* Q_CATALOG_CODE: length, name, NUL */
+				if (pos >= len)
+					return;
+				skip = (size_t) vars[pos] + 2;
+				break;
+			case 3:				/* Q_AUTO_INCREMENT */
+				skip = 4;
+				break;
+			case 4:				/* Q_CHARSET_CODE */
+				skip = 6;
+				break;
+			case 5:				/* Q_TIME_ZONE_CODE: length, name */
+			case 6:				/* Q_CATALOG_NZ_CODE: length, name */
+				if (pos >= len)
+					return;
+				skip = (size_t) vars[pos] + 1;
+				break;
+			default:
+				return;
+		}
+		if (len - pos < skip)
+			return;
+		pos += skip;
+	}
+}
+
+/*
  * Decode a QUERY event (or the query part of an EXECUTE_LOAD_QUERY
- * event).  Status variables are skipped; the database name and the query
- * text point into the event.
+ * event).  Of the status variables only sql_mode is read; the database
+ * name and the query text point into the event.
  */
 bool
 binlog_decode_query(const BinlogFormat *fmt, const BinlogEvent *ev,
@@ -662,6 +720,7 @@ binlog_decode_query(const BinlogFormat *fmt, const BinlogEvent *ev,
 	pos = phl;
 	if (ev->body_len - pos < status_len)
 		return truncated(ev, err, "status variables");
+	find_sql_mode(ev->body + pos, status_len, q);
 	pos += status_len;
 	if (ev->body_len - pos < db_len + 1)
 		return truncated(ev, err, "database name");

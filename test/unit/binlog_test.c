@@ -312,7 +312,74 @@ typedef struct FileResult
 	/* kinds of the decoded cells, parallel to images */
 	int			nkinds;
 	uint8_t    *kinds;
+	/* the distinct sql_modes of the QUERY events, and events without one */
+	int			nsql_modes;
+	uint64_t	sql_modes[32];
+	int			queries_without_sql_mode;
 } FileResult;
+
+static void
+note_sql_mode(FileResult *res, const BinlogQuery *q)
+{
+	if (!q->has_sql_mode)
+	{
+		res->queries_without_sql_mode++;
+		return;
+	}
+	for (int i = 0; i < res->nsql_modes; i++)
+		if (res->sql_modes[i] == q->sql_mode)
+			return;
+	if (res->nsql_modes < 32)
+		res->sql_modes[res->nsql_modes++] = q->sql_mode;
+}
+
+/*
+ * Check the sql_modes decoded from a file against the ones mariadb-binlog
+ * printed for it ("SET @@session.sql_mode=N" at each change): every value
+ * it printed was decoded.  It stops printing at events it cannot read
+ * (MySQL 9's), so the decoder may find more.
+ */
+static void
+compare_sql_modes(const char *name, const char *expected, const FileResult *res)
+{
+	FILE	   *f = fopen(expected, "r");
+	char		line[8192];
+	uint64_t	printed[32];
+	int			nprinted = 0;
+	bool		same = true;
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+	{
+		const char *p = strstr(line, "SET @@session.sql_mode=");
+		uint64_t	v;
+		bool		seen = false;
+
+		if (p == NULL)
+			continue;
+		v = strtoull(p + strlen("SET @@session.sql_mode="), NULL, 10);
+		for (int i = 0; i < nprinted; i++)
+			seen |= printed[i] == v;
+		if (!seen && nprinted < 32)
+			printed[nprinted++] = v;
+	}
+	fclose(f);
+	if (nprinted == 0)
+		return;
+	same = res->queries_without_sql_mode == 0;
+	for (int i = 0; same && i < nprinted; i++)
+	{
+		bool		found = false;
+
+		for (int j = 0; j < res->nsql_modes; j++)
+			found |= res->sql_modes[j] == printed[i];
+		same = found;
+	}
+	check(same, "%s: the QUERY events' sql_modes include mariadb-binlog's "
+		  "%d (%d distinct, %d events without one)", name, nprinted,
+		  res->nsql_modes, res->queries_without_sql_mode);
+}
 
 static BinlogTableMap *
 find_map(BinlogTableMap **maps, int nmaps, uint64_t id)
@@ -397,6 +464,8 @@ read_file(const char *path, FileResult *res)
 					BinlogQuery q;
 
 					ok = binlog_decode_query(fmt, &ev, &q, &err);
+					if (ok)
+						note_sql_mode(res, &q);
 					break;
 				}
 			case BINLOG_XID_EVENT:
@@ -620,7 +689,10 @@ test_binlog_files(const char *data)
 			snprintf(expected, sizeof(expected),
 					 "%s/_decoded/%s.mariadb-binlog.txt", root, flat);
 			if (!res.failed)
+			{
 				compare_with_expected(files[i], expected, &res);
+				compare_sql_modes(files[i], expected, &res);
+			}
 		}
 		image_list_free(&res.images);
 		free(files[i]);
