@@ -1,0 +1,2 @@
+-- error: unsupported statement "CREATE SEQUENCE"
+CREATE SEQUENCE s START WITH 1 INCREMENT BY 1

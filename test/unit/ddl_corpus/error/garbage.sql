@@ -1,0 +1,2 @@
+-- error: syntax error at or near
+CREATE TABLE t (a int) ENGINE=InnoDB xyz

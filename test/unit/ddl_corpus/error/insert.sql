@@ -1,0 +1,2 @@
+-- error: unsupported statement "INSERT"
+INSERT INTO t VALUES (1, 'a')

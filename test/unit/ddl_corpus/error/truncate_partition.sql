@@ -1,0 +1,2 @@
+-- error: TRUNCATE PARTITION is not supported
+ALTER TABLE t TRUNCATE PARTITION p1, p2

@@ -1,0 +1,2 @@
+-- error: unbalanced parentheses
+CREATE TABLE t (a int DEFAULT (1 + (2)

@@ -1,0 +1,2 @@
+-- error: unknown data type
+CREATE TABLE t (a int, b frob)

@@ -1,0 +1,2 @@
+-- error: unterminated comment
+CREATE TABLE t (a int) /* no end

@@ -1,0 +1,2 @@
+-- error: unterminated quoted string
+CREATE TABLE t (a text COMMENT 'oops)

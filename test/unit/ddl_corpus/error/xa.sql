@@ -1,0 +1,2 @@
+-- error: unsupported statement "XA START"
+XA START 'trx1'

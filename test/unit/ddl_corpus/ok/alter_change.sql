@@ -1,0 +1,1 @@
+ALTER TABLE `foobar` CHANGE `foo` `old_foo` varchar(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL DEFAULT 'x' COMMENT 'renamed' AFTER `id`

@@ -1,0 +1,1 @@
+ALTER TABLE `exception` modify column exp_str longtext NOT NULL COMMENT '异常'

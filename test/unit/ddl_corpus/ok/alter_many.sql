@@ -1,0 +1,1 @@
+ALTER TABLE `exception` ADD KEY `idx_task_worker` (`task_name`,`worker_name`), ALGORITHM=INPLACE, LOCK=NONE

@@ -1,0 +1,5 @@
+CREATE DEFINER=`root`@`localhost` PROCEDURE p2()
+BEGIN
+  DECLARE x INT DEFAULT 0;
+  SET x = (SELECT COUNT(*) FROM t);
+END

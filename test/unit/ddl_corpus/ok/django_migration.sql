@@ -1,0 +1,1 @@
+ALTER TABLE `auth_user` MODIFY `last_login` datetime(6) NULL

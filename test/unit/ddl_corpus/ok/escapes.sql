@@ -1,0 +1,1 @@
+CREATE TABLE `e` (`s` varchar(20) DEFAULT 'it\'s \"q\" \\ \n', `b` bit(1) DEFAULT b'1', `h` varbinary(4) DEFAULT 0x00ff, `x` char(1) DEFAULT _latin1 X'41') COMMENT 'a' 'b'

@@ -1,0 +1,1 @@
+RENAME TABLE `db`.`a` TO `db`.`a_old`, `db`.`a_new` TO `db`.`a`

@@ -1,0 +1,1 @@
+CREATE TABLE bar(id SERIAL, vector_column VECTOR(2) NOT NULL, foo TEXT, vector_column2 VECTOR(4) NOT NULL)
