@@ -408,41 +408,94 @@ at_string_quote(const DdlLexer *lx)
 }
 
 /*
+ * Find the quote that closes the quoted text whose opening quote is at
+ * pos, skipping doubled quotes and, when escapes is true, backslash
+ * sequences.  Sets *close to its offset; false if there is none.
+ */
+static bool
+find_close_quote(const DdlLexer *lx, size_t pos, bool escapes, size_t *close)
+{
+	const char *s = lx->sql;
+	char		quote = s[pos];
+	size_t		i = pos + 1;
+
+	while (i < lx->len)
+	{
+		if (s[i] == quote)
+		{
+			if (i + 1 < lx->len && s[i + 1] == quote)
+			{
+				i += 2;
+				continue;
+			}
+			*close = i;
+			return true;
+		}
+		if (s[i] == '\\' && escapes && i + 1 < lx->len)
+			i++;
+		i++;
+	}
+	return false;
+}
+
+/*
+ * Step from a string literal's end past white space to the next literal
+ * adjacent to it ('a' 'b' is 'ab'); false, with the position unchanged,
+ * when there is none.
+ */
+static bool
+next_adjacent_string(DdlLexer *lx)
+{
+	size_t		save_pos = lx->pos;
+	bool		save_versioned = lx->in_versioned;
+	DdlError	ignored;
+
+	if (skip_space(lx, &ignored) && at_string_quote(lx))
+		return true;
+	lx->pos = save_pos;
+	lx->in_versioned = save_versioned;
+	return false;
+}
+
+/*
  * Read a string literal at pos and every literal adjacent to it, joined,
- * into out.  The buffer is sized for the rest of the statement, the most
- * the unescaped text can take.
+ * into out.  A first pass finds the literals and sizes the text, a second
+ * unescapes them into it.
  */
 static bool
 lex_string(DdlLexer *lx, DdlLexToken *out, DdlError *err)
 {
 	bool		escapes = !(lx->sql_mode & DDL_MODE_NO_BACKSLASH_ESCAPES);
 	size_t		start = lx->pos;
+	bool		start_versioned = lx->in_versioned;
+	size_t		raw = 0;
 	size_t		total = 0;
-	char	   *buf = ddl_arena_alloc(lx->arena, lx->len - lx->pos + 1);
+	char	   *buf;
 
+	do
+	{
+		size_t		close;
+
+		if (!find_close_quote(lx, lx->pos, escapes, &close))
+			return lex_error(err, lx->pos, "unterminated quoted string");
+		raw += close - lx->pos;
+		lx->pos = close + 1;
+	} while (next_adjacent_string(lx));
+
+	buf = ddl_arena_alloc(lx->arena, raw + 1);
 	if (buf == NULL)
 		return out_of_memory(lx, err);
-	for (;;)
+	lx->pos = start;
+	lx->in_versioned = start_versioned;
+	do
 	{
-		size_t		n;
-		size_t		quote_at = lx->pos;
-		size_t		save_pos;
-		bool		save_versioned;
+		size_t		n = 0;
 
-		if (!read_quoted(lx, escapes, buf + total, &n))
-			return lex_error(err, quote_at, "unterminated quoted string");
+		read_quoted(lx, escapes, buf + total, &n);
 		total += n;
 		out->end = lx->pos;
+	} while (next_adjacent_string(lx));
 
-		/* 'a' 'b' is 'ab'; look past white space for another literal */
-		save_pos = lx->pos;
-		save_versioned = lx->in_versioned;
-		if (skip_space(lx, err) && at_string_quote(lx))
-			continue;
-		lx->pos = save_pos;
-		lx->in_versioned = save_versioned;
-		break;
-	}
 	out->tok.kind = DDL_TOKEN_STRING;
 	out->tok.text = buf;
 	out->tok.len = total;
@@ -691,13 +744,16 @@ ddl_lexer_next(DdlLexer *lx, DdlLexToken *out, DdlError *err)
 	/* quoted identifiers */
 	if (c == '`' || (c == '"' && (lx->sql_mode & DDL_MODE_ANSI_QUOTES)))
 	{
-		char	   *buf = ddl_arena_alloc(lx->arena, lx->len - start + 1);
+		char	   *buf;
+		size_t		close;
 		size_t		n;
 
+		if (!find_close_quote(lx, start, false, &close))
+			return lex_error(err, start, "unterminated quoted identifier");
+		buf = ddl_arena_alloc(lx->arena, close - start);
 		if (buf == NULL)
 			return out_of_memory(lx, err);
-		if (!read_quoted(lx, false, buf, &n))
-			return lex_error(err, start, "unterminated quoted identifier");
+		read_quoted(lx, false, buf, &n);
 		out->tok.kind = DDL_TOKEN_IDENT;
 		out->tok.text = buf;
 		out->tok.len = n;

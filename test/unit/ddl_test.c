@@ -456,6 +456,26 @@ test_types(void)
 		ddl_free(st);
 	}
 
+	/* a long statement of many strings: each takes only its own size */
+	{
+		const int	n = 100000;
+		size_t		cap = (size_t) n * 6 + 64;
+		char	   *big = malloc(cap);
+		size_t		len = 0;
+
+		len += snprintf(big + len, cap - len, "CREATE TABLE t (e enum(");
+		for (int i = 0; i < n; i++)
+			len += snprintf(big + len, cap - len, "%s'%c'", i ? "," : "",
+							'a' + i % 26);
+		snprintf(big + len, cap - len, "))");
+		st = parse(big);
+		check(st != NULL && st->columns[0].type.nvalues == n &&
+			  streq(st->columns[0].type.values[n - 1], "d"),
+			  "ENUM of %d values in a %zu-byte statement", n, len);
+		ddl_free(st);
+		free(big);
+	}
+
 	check_error("CREATE TABLE t (a money)", "unknown data type \"money\"");
 	check_error("CREATE TABLE t (a float(54))", "too large");
 	check_error("CREATE TABLE t (a varchar(99999999999))", "out of range");
