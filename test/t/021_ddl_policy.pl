@@ -83,21 +83,35 @@ sub change_settings
 	return wait_for_state($node, [ 'streaming', 'applying' ]);
 }
 
-# Whether the server log, from byte $offset on, has a line of the given
-# level matching $pattern, leaving out the lines that log the test's own
-# statements.
+# Whether the server log, from byte $offset on, has a message of the given
+# level that (with its DETAIL, HINT and CONTEXT lines) matches $pattern,
+# leaving out the lines that log the test's own statements.
 sub log_has
 {
 	my ($level, $pattern, $offset) = @_;
-	my $log = slurp_file($node->logfile, $offset);
-	return scalar grep { /\b$level:\s/ && !/\bstatement: / && /$pattern/ }
-	  split /\n/, $log;
+	my @entries;
+	foreach my $line (split /\n/, slurp_file($node->logfile, $offset))
+	{
+		if (@entries && $line =~ /\b(DETAIL|HINT|CONTEXT|STATEMENT):\s/)
+		{
+			$entries[-1] .= "\n$line";
+		}
+		else
+		{
+			push @entries, $line;
+		}
+	}
+	return scalar grep { /^[^\n]*\b$level:\s/ && !/^[^\n]*\bstatement: / && /$pattern/ }
+	  @entries;
 }
 
+# One value from PostgreSQL, or the error text (the query may name a table
+# the replica failed to create).
 sub pg_value
 {
 	my ($sql) = @_;
-	return scalar $node->psql('postgres', $sql);
+	my ($ret, $out, $err) = $node->psql('postgres', $sql);
+	return $ret == 0 ? $out : "error: $err";
 }
 
 # --- statements passed over with a LOG line --------------------------------
@@ -134,9 +148,9 @@ is(pg_value(q{SELECT count(*) FROM pg_class WHERE relname = 'v_events'}),
 is(pg_value(q{SELECT count(*) FROM pg_roles WHERE rolname = 'reporter'}),
 	'0', 'CREATE USER creates no role in PostgreSQL');
 ok(log_has('LOG', qr/v_events/, $log_offset),
-	'a LOG line names the CREATE VIEW statement passed over');
+	'a LOG message shows the CREATE VIEW statement passed over');
 ok(log_has('LOG', qr/p_count_events/, $log_offset),
-	'a LOG line names the CREATE PROCEDURE statement passed over');
+	'a LOG message shows the CREATE PROCEDURE statement passed over');
 compare_schema($node, $maria, 'app', 'events');
 
 # --- spatial types without PostGIS ----------------------------------------
@@ -269,7 +283,7 @@ like($st->{last_skipped_statement} // '',
 	qr/CREATE SEQUENCE app\.order_numbers/i,
 	'last_skipped_statement holds the statement text');
 ok(log_has('WARNING', qr/order_numbers/, $log_offset),
-	'a WARNING names the skipped statement');
+	'a WARNING shows the skipped statement');
 is(pg_value('SELECT kind FROM app.events WHERE id = 4'),
 	'AFTER SKIP', 'rows after the skipped statement arrive');
 
