@@ -300,6 +300,8 @@ shop(
 	  DROP INDEX idx_items_product ON order_items;
 	  ALTER TABLE coupons ADD UNIQUE KEY uq_coupons_percent (percent);
 	  CREATE UNIQUE INDEX uq_newsletter_time ON newsletter (subscribed_at, email);
+	  ALTER TABLE newsletter RENAME INDEX uq_newsletter_time TO uq_newsletter_when;
+	  DROP INDEX uq_newsletter_when ON newsletter;
 	  ALTER TABLE wishlist ADD PRIMARY KEY (user_id, product_id);
 	  INSERT INTO wishlist VALUES (2, 3, '2024-03-06');
 	  DELETE FROM wishlist WHERE user_id = 3;

@@ -55,6 +55,7 @@ $maria->sql(
 	    score double
 	  );
 	  CREATE TABLE app.mismatch (id int PRIMARY KEY, qty int);
+	  CREATE TABLE app.misnamed (id int PRIMARY KEY, qty int);
 	  CREATE DATABASE kept;
 	  CREATE TABLE kept.t (id int PRIMARY KEY);
 	  CREATE DATABASE mine;
@@ -63,6 +64,7 @@ $node->safe_psql(
 	'postgres', q{
 	CREATE SCHEMA app;
 	CREATE TABLE app.mismatch (id int PRIMARY KEY, qty date);
+	CREATE TABLE app.misnamed (id int PRIMARY KEY, quantity int);
 	CREATE SCHEMA kept;
 	CREATE TABLE kept.local_notes (id int PRIMARY KEY, note text);
 	INSERT INTO kept.local_notes VALUES (1, 'made in PostgreSQL');
@@ -240,6 +242,24 @@ start_channel($node);
 ok(wait_caught_up($node, $maria), 'caught up after repairing the column');
 is(pg_value('SELECT id || \':\' || qty FROM app.mismatch'),
 	'1:42', 'the row arrives once the column type agrees');
+
+# A column name the table map does not know.
+my (undef, $pos_before_misnamed) = $maria->master_status;
+$maria->sql(q{INSERT INTO app.misnamed VALUES (1, 7);});
+ok(wait_for_state($node, 'error'),
+	'a PostgreSQL column name the table map lacks: state error');
+$st = channel_status($node);
+like($st->{last_error}, qr/qty|quantity/,
+	'last_error names the column that does not match');
+is($st->{source_log_pos}, $pos_before_misnamed,
+	'the position stays before the transaction');
+
+$node->safe_psql('postgres',
+	'ALTER TABLE app.misnamed RENAME COLUMN quantity TO qty');
+start_channel($node);
+ok(wait_caught_up($node, $maria), 'caught up after renaming the column');
+is(pg_value('SELECT id || \':\' || qty FROM app.misnamed'),
+	'1:7', 'the row arrives once the column names agree');
 
 # --- an unsupported statement under unsupported_ddl 'stop' ----------------
 
