@@ -20,6 +20,9 @@ OBJS = \
 	src/replica/convert.o \
 	src/replica/replay.o \
 	src/replica/json_diff.o \
+	src/ddl/lexer.o \
+	src/ddl/parser.o \
+	src/ddl/translate.o \
 	src/source/producer.o \
 	src/binlog/event.o \
 	src/binlog/rows.o \

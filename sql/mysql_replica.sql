@@ -37,6 +37,13 @@ CREATE TABLE mysql_replica.channels (
 						CHECK (exec_mode IN ('strict', 'idempotent')),
 	-- stream by GTID (MASTER_USE_GTID / SOURCE_AUTO_POSITION)
 	auto_position		boolean NOT NULL DEFAULT false,
+	-- a source statement that cannot be replayed: stop, or skip it
+	unsupported_ddl		text NOT NULL DEFAULT 'stop'
+						CHECK (unsupported_ddl IN ('stop', 'skip')),
+	-- DROP DATABASE drops the schema if the replica created it, always,
+	-- or never
+	drop_database		text NOT NULL DEFAULT 'created'
+						CHECK (drop_database IN ('created', 'always', 'never')),
 	enabled				boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channels FROM PUBLIC;
@@ -55,6 +62,36 @@ CREATE TABLE mysql_replica.channel_position (
 	skip_next			boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channel_position FROM PUBLIC;
+
+-- What the replica knows of the schemas, tables and indexes it created
+-- from the source's DDL, beyond what PostgreSQL's catalog holds.  Rows of
+-- dropped tables and indexes are deleted at the next DDL statement.
+
+-- Schemas created for MySQL databases, which DROP DATABASE may drop.
+CREATE TABLE mysql_replica.source_schemas (
+	nspname				text PRIMARY KEY
+);
+REVOKE ALL ON mysql_replica.source_schemas FROM PUBLIC;
+
+-- MySQL names of indexes: MySQL names indexes per table, PostgreSQL per
+-- schema, so an index is created as "table_name" and found by its MySQL
+-- name here.
+CREATE TABLE mysql_replica.source_indexes (
+	indexrelid			oid PRIMARY KEY,
+	relid				oid NOT NULL,
+	name				text NOT NULL
+);
+CREATE INDEX ON mysql_replica.source_indexes (relid);
+REVOKE ALL ON mysql_replica.source_indexes FROM PUBLIC;
+
+-- The MySQL order of a table's columns (PostgreSQL attribute numbers),
+-- kept once FIRST or AFTER made it differ from PostgreSQL's; the applier
+-- matches columns by it when the binlog carries no column names.
+CREATE TABLE mysql_replica.source_columns (
+	relid				oid PRIMARY KEY,
+	attnums				int2[] NOT NULL
+);
+REVOKE ALL ON mysql_replica.source_columns FROM PUBLIC;
 
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channels', '');
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channel_position', '');
@@ -82,6 +119,8 @@ CREATE FUNCTION mysql_replica.change_source(
 	exec_mode			text DEFAULT NULL,
 	auto_position		boolean DEFAULT NULL,
 	gtid_executed		text DEFAULT NULL,
+	unsupported_ddl		text DEFAULT NULL,
+	drop_database		text DEFAULT NULL,
 	channel				text DEFAULT 'default')
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -128,6 +167,16 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Valid modes are strict and idempotent.';
 	END IF;
+	IF lower(change_source.unsupported_ddl) NOT IN ('stop', 'skip') THEN
+		RAISE EXCEPTION 'invalid unsupported_ddl "%"', change_source.unsupported_ddl
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Valid values are stop and skip.';
+	END IF;
+	IF lower(change_source.drop_database) NOT IN ('created', 'always', 'never') THEN
+		RAISE EXCEPTION 'invalid drop_database "%"', change_source.drop_database
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Valid values are created, always and never.';
+	END IF;
 	IF change_source.gtid_executed !~ ('^\s*$|^\s*\d+-\d+-\d+(\s*,\s*\d+-\d+-\d+)*\s*$|'
 			'^\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[-:,0-9a-zA-Z_\s]*$') THEN
 		RAISE EXCEPTION 'invalid gtid_executed "%"', change_source.gtid_executed
@@ -165,7 +214,9 @@ BEGIN
 		heartbeat_period = coalesce(change_source.heartbeat_period, c.heartbeat_period),
 		ssl_mode = coalesce(lower(change_source.ssl_mode), c.ssl_mode),
 		exec_mode = coalesce(lower(change_source.exec_mode), c.exec_mode),
-		auto_position = coalesce(change_source.auto_position, c.auto_position)
+		auto_position = coalesce(change_source.auto_position, c.auto_position),
+		unsupported_ddl = coalesce(lower(change_source.unsupported_ddl), c.unsupported_ddl),
+		drop_database = coalesce(lower(change_source.drop_database), c.drop_database)
 	WHERE c.channel = change_source.channel;
 
 	IF change_source.gtid_executed IS NOT NULL THEN
@@ -271,7 +322,9 @@ CREATE FUNCTION mysql_replica._worker_status(
 	OUT rows_skipped bigint,
 	OUT connect_attempts bigint,
 	OUT last_error text,
-	OUT last_error_time timestamptz)
+	OUT last_error_time timestamptz,
+	OUT skipped_statements bigint,
+	OUT last_skipped_statement text)
 	RETURNS SETOF record
 	LANGUAGE C STRICT
 	AS 'MODULE_PATHNAME', 'mysql_replica_worker_status';
@@ -294,9 +347,13 @@ SELECT c.channel,
 	   coalesce(w.connect_attempts, 0) AS connect_attempts,
 	   w.last_error,
 	   w.last_error_time,
+	   coalesce(w.skipped_statements, 0) AS skipped_statements,
+	   w.last_skipped_statement,
 	   c.exec_mode,
 	   c.auto_position,
-	   p.skip_next AS skip_pending
+	   p.skip_next AS skip_pending,
+	   c.unsupported_ddl,
+	   c.drop_database
 FROM mysql_replica.channels c
 	 LEFT JOIN mysql_replica.channel_position p USING (channel)
 	 LEFT JOIN mysql_replica._worker_status() w USING (channel);
@@ -305,7 +362,7 @@ REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica._forget_channel_state(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
 	bigint, integer, bigint, double precision, text, bigint, text, text,
-	boolean, text, text) FROM PUBLIC;
+	boolean, text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.skip_transaction(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.apply_binlog_file(text, bigint, bigint, text)
 	FROM PUBLIC;

@@ -338,8 +338,8 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 	{
 		ChannelSlot *slot = channel_slot(i);
 		ChannelSlot copy;
-		Datum		values[11];
-		bool		nulls[11];
+		Datum		values[13];
+		bool		nulls[13];
 
 		if (!slot->in_use)
 			continue;
@@ -378,6 +378,11 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 		}
 		else
 			nulls[9] = nulls[10] = true;
+		values[11] = Int64GetDatum(copy.skipped_statements);
+		if (copy.last_skipped_statement[0] != '\0')
+			values[12] = CStringGetTextDatum(copy.last_skipped_statement);
+		else
+			nulls[12] = true;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -81,6 +81,8 @@ typedef struct ChannelSlot
 	uint64		rows_applied;
 	uint64		rows_skipped;	/* idempotent mode: changes found moot */
 	uint64		connect_attempts;
+	uint64		skipped_statements; /* unsupported_ddl 'skip' passed over */
+	char		last_skipped_statement[MAX_LAST_ERROR_LEN];
 	char		last_error[MAX_LAST_ERROR_LEN];
 	TimestampTz last_error_time;
 } ChannelSlot;
@@ -96,6 +98,8 @@ extern void channel_forget(const char *name);
 extern ChannelSlot *channel_attach(int slotno, uint64 generation);
 extern void channel_set_state(ChannelSlot *slot, ChannelState state);
 extern void channel_set_error(ChannelSlot *slot, const char *message);
+extern void channel_note_skipped_statement(ChannelSlot *slot,
+										   const char *statement);
 extern void channel_count(ChannelSlot *slot, uint64 events, uint64 transactions,
 						  uint64 rows, uint64 skipped_rows);
 extern void channel_lock_shared(void);

@@ -26,11 +26,15 @@
  */
 #include "replica/apply.h"
 
+#include "ddl/translate.h"
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_sequence.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -90,6 +94,16 @@ typedef struct TargetTable
 	int			nkeys;			/* primary key columns, 0 if none */
 	int		   *key_columns;	/* MySQL column numbers of the key */
 	TargetPlan *plans;
+
+	/*
+	 * The column with a sequence (an identity column, AUTO_INCREMENT in
+	 * MySQL), -1 if none, and how far the sequence is known to be ahead.
+	 */
+	int			sequence_column;
+	Oid			sequence;
+	int64		sequence_max;
+	bool		sequence_known;
+	int64		sequence_ahead;
 } TargetTable;
 
 /* A table map event, kept until the transaction ends. */
@@ -146,6 +160,11 @@ struct Applier
 
 	/* replaying a file: no channel, no position; maybe skip statements */
 	bool		skip_statements;
+
+	/* DDL: replayed, or an error; what unsupported ones do; DROP DATABASE */
+	bool		replicate_ddl;
+	bool		skip_unsupported_ddl;
+	DdlDropDatabase drop_database;
 	uint64		total_transactions;
 	uint64		total_rows;
 	ChannelState published_state;
@@ -208,6 +227,8 @@ applier_create(ChannelSlot *slot, const char *channel)
 												   "mysql_replica event",
 												   ALLOCSET_DEFAULT_SIZES);
 	applier->published_state = CHANNEL_CONNECTING;
+	applier->replicate_ddl = true;
+	applier->drop_database = DDL_DROP_CREATED;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
@@ -415,6 +436,21 @@ void
 applier_set_skip_statements(Applier *applier, bool skip)
 {
 	applier->skip_statements = skip;
+}
+
+/*
+ * How statements other than transaction control are handled: replayed as
+ * PostgreSQL DDL (else they stop the applier), whether one that cannot be
+ * replayed is skipped with a WARNING rather than stopping, and what DROP
+ * DATABASE does (a DdlDropDatabase).
+ */
+void
+applier_set_ddl_policy(Applier *applier, bool replicate_ddl,
+					   bool skip_unsupported, int drop_database)
+{
+	applier->replicate_ddl = replicate_ddl;
+	applier->skip_unsupported_ddl = skip_unsupported;
+	applier->drop_database = (DdlDropDatabase) drop_database;
 }
 
 void
@@ -885,6 +921,80 @@ find_attribute(Relation rel, const char *name)
 }
 
 /*
+ * Check that a PostgreSQL column can hold the values of a MySQL column, by
+ * type category: a number may go into a numeric, boolean, bit string or
+ * text column, a date into a date/time or text column, and so on (the
+ * README's type mapping lists the pairs that convert).  Anything else
+ * means the columns do not correspond, most often because they are
+ * matched by position and the two tables' orders differ, and writing
+ * would put values into the wrong columns or fail on a later row.
+ */
+static void
+check_column_type(const BinlogTableMap *map, int col, TargetColumn *tc,
+				  bool positional)
+{
+	int			type = map->real_types ? map->real_types[col] : map->types[col];
+	bool		binary = map->collation && map->collation[col] == 63;
+	const char *accepts;
+
+	switch (type)
+	{
+		case BINLOG_TYPE_TINY:
+		case BINLOG_TYPE_SHORT:
+		case BINLOG_TYPE_INT24:
+		case BINLOG_TYPE_LONG:
+		case BINLOG_TYPE_LONGLONG:
+		case BINLOG_TYPE_FLOAT:
+		case BINLOG_TYPE_DOUBLE:
+		case BINLOG_TYPE_NEWDECIMAL:
+		case BINLOG_TYPE_DECIMAL:
+		case BINLOG_TYPE_YEAR:
+		case BINLOG_TYPE_BIT:
+			accepts = "NBSV";
+			break;
+		case BINLOG_TYPE_DATE:
+		case BINLOG_TYPE_NEWDATE:
+		case BINLOG_TYPE_DATETIME:
+		case BINLOG_TYPE_DATETIME2:
+		case BINLOG_TYPE_TIMESTAMP:
+		case BINLOG_TYPE_TIMESTAMP2:
+			accepts = "DS";
+			break;
+		case BINLOG_TYPE_TIME:
+		case BINLOG_TYPE_TIME2:
+			accepts = "TDS";
+			break;
+		case BINLOG_TYPE_ENUM:
+		case BINLOG_TYPE_SET:
+			accepts = "SENUA";
+			break;
+		case BINLOG_TYPE_GEOMETRY:
+			accepts = "U";
+			break;
+		case BINLOG_TYPE_VECTOR:
+			accepts = "AU";
+			break;
+		default:
+			/* strings, blobs and JSON; binary ones into bytea and the like */
+			accepts = binary ? "USA" : "SEUA";
+			break;
+	}
+	if (strchr(accepts, tc->category) != NULL)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("column \"%s\" of table \"%s\".\"%s\" has type %s in PostgreSQL, which cannot hold values of MySQL column %d%s%s%s of type %s",
+					tc->attname, map->db, map->table, tc->typname, col + 1,
+					map->column_names ? " (\"" : "",
+					map->column_names ? map->column_names[col] : "",
+					map->column_names ? "\")" : "",
+					binlog_column_type_name(type)),
+			 positional ?
+			 errdetail("The binlog carries no column names (binlog_row_metadata=FULL is not set on the source), so columns are matched by position; the PostgreSQL table's columns may be in another order than the MySQL table's.") : 0,
+			 errhint("Change the PostgreSQL column to a type that holds these values, then start the channel again.")));
+}
+
+/*
  * Build the description of the PostgreSQL table that a table map's rows
  * go to: which attribute each MySQL column is, and the primary key.
  */
@@ -897,10 +1007,17 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 	TupleDesc	desc;
 	Oid			pkey;
 	int			next_attno = 0;
+	int16	   *source_order = NULL;
+	int			source_order_len = 0;
+	List	   *sequences;
 
 	nspid = get_namespace_oid(map->db, true);
 	target->relid = OidIsValid(nspid) ? get_relname_relid(map->table, nspid)
 		: InvalidOid;
+
+	/* A table created before the start position: from its table map. */
+	if (!OidIsValid(target->relid) && applier->replicate_ddl)
+		target->relid = ddl_create_table_from_map(map);
 	if (!OidIsValid(target->relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
@@ -925,6 +1042,15 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 	memcpy(target->source_types, map->types, map->ncols);
 	target->columns = palloc0(sizeof(TargetColumn) * map->ncols);
 
+	/*
+	 * Without names, columns are matched by position in the MySQL order,
+	 * which the DDL replay records when FIRST or AFTER made it differ
+	 * from PostgreSQL's.
+	 */
+	if (map->column_names == NULL)
+		source_order = ddl_source_column_order(target->relid,
+											   &source_order_len);
+
 	for (int col = 0; col < map->ncols; col++)
 	{
 		TargetColumn *tc = &target->columns[col];
@@ -940,6 +1066,15 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 						 errmsg("column \"%s\" of table \"%s\".\"%s\" does not exist in PostgreSQL",
 								map->column_names[col], map->db, map->table),
 						 errhint("Add the column to the PostgreSQL table, then start the channel again.")));
+		}
+		else if (source_order != NULL)
+		{
+			if (col >= source_order_len)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("table \"%s\".\"%s\" has %d columns in MySQL but %d in PostgreSQL",
+								map->db, map->table, map->ncols, source_order_len)));
+			tc->attnum = source_order[col];
 		}
 		else
 		{
@@ -958,11 +1093,9 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 		}
 
 		att = TupleDescAttr(desc, tc->attnum - 1);
-		if (att->attgenerated)
-			ereport(ERROR,
-					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-					 errmsg("column \"%s\" of table \"%s\".\"%s\" is a generated column in PostgreSQL",
-							NameStr(att->attname), map->db, map->table)));
+
+		/* PostgreSQL computes its generated columns itself */
+		tc->generated = att->attgenerated != '\0';
 		tc->attname = pstrdup(NameStr(att->attname));
 		tc->typid = att->atttypid;
 		tc->typmod = att->atttypmod;
@@ -982,6 +1115,7 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 			ReleaseSysCache(typtup);
 		}
 		tc->binary_length = binary_column_length(map, col);
+		check_column_type(map, col, tc, map->column_names == NULL);
 		getTypeInputInfo(att->atttypid, &typinput, &tc->typioparam);
 		fmgr_info_cxt(typinput, &tc->typinput, applier->context);
 	}
@@ -1016,6 +1150,36 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 			target->key_columns[target->nkeys++] = col;
 		}
 		ReleaseSysCache(indtup);
+	}
+
+	/* The sequence of an identity or serial column, kept ahead of rows. */
+	target->sequence_column = -1;
+	sequences = getOwnedSequences(target->relid);
+	if (sequences != NIL)
+	{
+		Oid			seq = linitial_oid(sequences);
+		Oid			tableid;
+		int32		colid;
+
+		if (sequenceIsOwned(seq, DEPENDENCY_INTERNAL, &tableid, &colid) ||
+			sequenceIsOwned(seq, DEPENDENCY_AUTO, &tableid, &colid))
+		{
+			for (int col = 0; col < map->ncols; col++)
+				if (target->columns[col].attnum == colid)
+				{
+					HeapTuple	seqtup = SearchSysCache1(SEQRELID,
+														 ObjectIdGetDatum(seq));
+
+					if (!HeapTupleIsValid(seqtup))
+						elog(ERROR, "cache lookup failed for sequence %u", seq);
+					target->sequence_max =
+						((Form_pg_sequence) GETSTRUCT(seqtup))->seqmax;
+					ReleaseSysCache(seqtup);
+					target->sequence_column = col;
+					target->sequence = seq;
+					target->sequence_known = false;
+				}
+		}
 	}
 	MemoryContextSwitchTo(oldcxt);
 
@@ -1329,6 +1493,65 @@ describe_key(TargetTable *target, const bool *where, const BinlogValue *image)
 }
 
 /*
+ * How far past the highest replicated value an identity sequence is set:
+ * values made in PostgreSQL (once it is promoted, or in tables written on
+ * both sides) never collide with replicated ones, and the sequence is set
+ * once per this many values rather than once per row.  setval() is not
+ * transactional, so a rolled-back transaction leaves it ahead, which is
+ * harmless.
+ */
+#define SEQUENCE_HEADROOM	1000
+
+/*
+ * Keep the sequence of an AUTO_INCREMENT column ahead of a value written
+ * into the column, like MySQL moves its counter past inserted values.
+ */
+static void
+keep_sequence_ahead(TargetTable *target, const BinlogValue *value)
+{
+	int64		v;
+	int64		ahead;
+
+	if (value->kind == BINLOG_VALUE_INT)
+		v = value->i;
+	else if (value->kind == BINLOG_VALUE_UINT)
+		v = value->u > (uint64) PG_INT64_MAX ? PG_INT64_MAX : (int64) value->u;
+	else
+		return;
+	if (target->sequence_known && v <= target->sequence_ahead)
+		return;
+
+	/* once per worker and table: where the sequence already is */
+	if (!target->sequence_known)
+	{
+		bool		isnull;
+		Datum		last;
+		MemoryContext cxt = CurrentMemoryContext;
+		char	   *sql = psprintf("SELECT last_value FROM %s.%s",
+								   quote_identifier(get_namespace_name(get_rel_namespace(target->sequence))),
+								   quote_identifier(get_rel_name(target->sequence)));
+
+		if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not read sequence %u", target->sequence);
+		last = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+							 &isnull);
+		target->sequence_ahead = isnull ? 0 : DatumGetInt64(last);
+		MemoryContextSwitchTo(cxt);
+		target->sequence_known = true;
+		if (v <= target->sequence_ahead)
+			return;
+	}
+
+	ahead = v > target->sequence_max - SEQUENCE_HEADROOM
+		? target->sequence_max : v + SEQUENCE_HEADROOM;
+	if (v > ahead)
+		return;					/* out of the sequence's range: nothing to do */
+	DirectFunctionCall2(setval_oid, ObjectIdGetDatum(target->sequence),
+						Int64GetDatum(ahead));
+	target->sequence_ahead = ahead;
+}
+
+/*
  * Apply one row change.  before/after are the decoded images (after is
  * used by UPDATE only).
  */
@@ -1364,7 +1587,11 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 	/* Which columns carry values: those present in the image. */
 	if (kind != BINLOG_ROWS_DELETE)
 		for (int col = 0; col < ncols; col++)
-			values[col] = value_image[col].kind != BINLOG_VALUE_ABSENT;
+			values[col] = value_image[col].kind != BINLOG_VALUE_ABSENT &&
+				!target->columns[col].generated;
+	if (kind != BINLOG_ROWS_DELETE && target->sequence_column >= 0 &&
+		values[target->sequence_column])
+		keep_sequence_ahead(target, &value_image[target->sequence_column]);
 
 	/* Which columns locate the row: the key, or the whole before image. */
 	if (kind != BINLOG_ROWS_INSERT)
@@ -1385,7 +1612,8 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 		}
 		else
 			for (int col = 0; col < ncols; col++)
-				where[col] = before[col].kind != BINLOG_VALUE_ABSENT;
+				where[col] = before[col].kind != BINLOG_VALUE_ABSENT &&
+					!target->columns[col].generated;
 	}
 
 	plan = get_plan(applier, target, kind, values, where, diffs);
@@ -1477,7 +1705,8 @@ apply_insert_batch(Applier *applier, TargetTable *target,
 
 	for (int col = 0; col < ncols && col < rows->ncols; col++)
 	{
-		if (!binlog_bitmap_is_set(rows->columns_before, col))
+		if (!binlog_bitmap_is_set(rows->columns_before, col) ||
+			target->columns[col].generated)
 			continue;
 		arraytypes[npresent] = get_array_type(target->columns[col].typid);
 		if (!OidIsValid(arraytypes[npresent]))
@@ -1522,6 +1751,8 @@ apply_insert_batch(Applier *applier, TargetTable *target,
 													&target->columns[cols[i]],
 													map, cols[i],
 													&nulls[i][nrows]);
+		if (target->sequence_column >= 0 && present[target->sequence_column])
+			keep_sequence_ahead(target, &image[target->sequence_column]);
 		nrows++;
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -1639,7 +1870,65 @@ handle_table_map(Applier *applier, const BinlogEvent *ev)
 	entry->map = map;
 }
 
-/* QUERY events: transaction control is applied, anything else stops us. */
+/*
+ * A statement other than transaction control: replayed as PostgreSQL DDL,
+ * in the transaction that saves its position.  One the replica cannot
+ * replay stops the channel, or with unsupported_ddl 'skip' is passed over
+ * with a WARNING and shown in the status view.
+ */
+static void
+handle_ddl(Applier *applier, const BinlogEvent *ev, const BinlogQuery *q,
+		   const char *query)
+{
+	bool		own_transaction = !applier->in_transaction;
+	char	   *db = pnstrdup(q->db, q->db_len);
+	char	   *message;
+	DdlOutcome	outcome;
+
+	if (own_transaction)
+		begin_source_transaction(applier, ev);
+	outcome = ddl_replicate(db, query, strlen(query),
+							q->has_sql_mode ? q->sql_mode : 0,
+							(time_t) ev->header.timestamp,
+							applier->drop_database, &message);
+	switch (outcome)
+	{
+		case DDL_OUTCOME_APPLIED:
+			ereport(LOG,
+					(errmsg("mysql_replica %s%s%sreplayed a statement at %s:" UINT64_FORMAT,
+							applier->channel ? "channel \"" : "",
+							applier->channel ? applier->channel : "",
+							applier->channel ? "\" " : "",
+							applier->log_file, applier->log_pos),
+					 errdetail("Statement in database \"%s\": %.400s", db, query)));
+			break;
+		case DDL_OUTCOME_IGNORED:
+			ereport(LOG,
+					(errmsg("mysql_replica skipped %s, which changes no table",
+							message),
+					 errdetail("Statement in database \"%s\": %.200s", db, query)));
+			break;
+		case DDL_OUTCOME_UNSUPPORTED:
+			if (!applier->skip_unsupported_ddl)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot replicate statement from the source: %s",
+								message),
+						 errdetail("Statement in database \"%s\": %.200s", db, query),
+						 errhint("Apply the change to PostgreSQL by hand, then skip the statement with mysql_replica.skip_transaction() and start the channel again; or let the channel skip such statements with change_source(unsupported_ddl => 'skip').")));
+			ereport(WARNING,
+					(errmsg("mysql_replica skipped a statement it cannot replicate: %s",
+							message),
+					 errdetail("Statement in database \"%s\": %.200s", db, query)));
+			if (applier->slot != NULL)
+				channel_note_skipped_statement(applier->slot, query);
+			break;
+	}
+	if (own_transaction)
+		commit_source_transaction(applier);
+}
+
+/* QUERY events: transaction control is applied, other statements replayed. */
 static void
 handle_query(Applier *applier, const BinlogEvent *ev)
 {
@@ -1691,6 +1980,8 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 				 errdetail("Statement in database \"%.*s\": %.200s",
 						   (int) q.db_len, q.db, query)));
 	}
+	else if (applier->replicate_ddl)
+		handle_ddl(applier, ev, &q, query);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -29,6 +29,8 @@ typedef struct TargetColumn
 	char		category;		/* pg_type.typcategory of the base type */
 	char		typname[NAMEDATALEN];	/* name of the base type */
 	int			binary_length;	/* BINARY(n): n, to restore the padding */
+	bool		generated;		/* computed by PostgreSQL: left out of
+								 * writes */
 } TargetColumn;
 
 extern Applier *applier_create(ChannelSlot *slot, const char *channel);
@@ -45,6 +47,8 @@ extern bool applier_in_transaction(Applier *applier);
 extern void applier_set_options(Applier *applier, bool idempotent,
 								bool (*should_stop) (void));
 extern void applier_set_skip_statements(Applier *applier, bool skip);
+extern void applier_set_ddl_policy(Applier *applier, bool replicate_ddl,
+								   bool skip_unsupported, int drop_database);
 extern void applier_totals(Applier *applier, uint64 *transactions,
 						   uint64 *rows);
 extern void applier_abort(Applier *applier);

@@ -282,6 +282,8 @@ channel_launch(const char *name, bool notice_if_running)
 	slot->rows_applied = 0;
 	slot->rows_skipped = 0;
 	slot->connect_attempts = 0;
+	slot->skipped_statements = 0;
+	slot->last_skipped_statement[0] = '\0';
 	slot->last_error[0] = '\0';
 	slot->last_error_time = 0;
 	SpinLockRelease(&slot->mutex);
@@ -486,6 +488,16 @@ channel_set_error(ChannelSlot *slot, const char *message)
 	SpinLockAcquire(&slot->mutex);
 	strlcpy(slot->last_error, message, MAX_LAST_ERROR_LEN);
 	slot->last_error_time = message[0] != '\0' ? now : 0;
+	SpinLockRelease(&slot->mutex);
+}
+
+/* Count a statement the channel passed over, and keep its text. */
+void
+channel_note_skipped_statement(ChannelSlot *slot, const char *statement)
+{
+	SpinLockAcquire(&slot->mutex);
+	slot->skipped_statements++;
+	strlcpy(slot->last_skipped_statement, statement, MAX_LAST_ERROR_LEN);
 	SpinLockRelease(&slot->mutex);
 }
 

@@ -15,6 +15,8 @@
  */
 #include "mysql_replica.h"
 
+#include "ddl/translate.h"
+
 #include "access/xact.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -35,7 +37,8 @@ typedef struct ReplayTask
 	char		path[MAXPGPATH];
 	int64		start_pos;
 	int64		stop_pos;		/* 0: to the end of the file */
-	bool		skip_statements;
+	bool		skip_statements;	/* on_statement 'skip' */
+	bool		replicate_ddl;	/* on_statement 'apply' */
 
 	/* set by the worker */
 	bool		done;
@@ -101,6 +104,8 @@ replay_file(ReplayTask *task)
 	{
 		applier = applier_create(NULL, NULL);
 		applier_set_skip_statements(applier, task->skip_statements);
+		applier_set_ddl_policy(applier, task->replicate_ddl, false,
+							   DDL_DROP_CREATED);
 		name = strrchr(task->path, '/') ? strrchr(task->path, '/') + 1
 			: task->path;
 		applier_start_stream(applier, reader.format.checksum_alg, name,
@@ -233,11 +238,13 @@ mysql_replica_apply_binlog_file(PG_FUNCTION_ARGS)
 	path = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	on_statement = PG_ARGISNULL(3) ? "error" :
 		text_to_cstring(PG_GETARG_TEXT_PP(3));
-	if (strcmp(on_statement, "error") != 0 && strcmp(on_statement, "skip") != 0)
+	if (strcmp(on_statement, "error") != 0 &&
+		strcmp(on_statement, "skip") != 0 &&
+		strcmp(on_statement, "apply") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid on_statement \"%s\"", on_statement),
-				 errhint("Valid values are error and skip.")));
+				 errhint("Valid values are error, skip and apply.")));
 	if (strlen(path) >= MAXPGPATH)
 		ereport(ERROR,
 				(errcode(ERRCODE_NAME_TOO_LONG),
@@ -252,6 +259,7 @@ mysql_replica_apply_binlog_file(PG_FUNCTION_ARGS)
 	task->start_pos = PG_ARGISNULL(1) ? BINLOG_MAGIC_LEN : PG_GETARG_INT64(1);
 	task->stop_pos = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
 	task->skip_statements = strcmp(on_statement, "skip") == 0;
+	task->replicate_ddl = strcmp(on_statement, "apply") == 0;
 
 	mysql_replica_worker_init(&worker, "mysql_replica_replay_main",
 							  "mysql_replica replay", true);

@@ -20,6 +20,8 @@
  */
 #include "mysql_replica.h"
 
+#include "ddl/translate.h"
+
 #include <math.h>
 
 #include "access/xact.h"
@@ -60,6 +62,8 @@ typedef struct ChannelConfig
 	int			connect_retry;
 	int64		retry_count;
 	bool		idempotent;
+	bool		skip_unsupported_ddl;
+	int			drop_database;	/* a DdlDropDatabase */
 } ChannelConfig;
 
 static ChannelSlot *MySlot = NULL;
@@ -159,7 +163,7 @@ load_config(Applier *applier, ChannelConfig *config)
 	if (SPI_execute_with_args("SELECT host, port, username, password, "
 							  "server_id, connect_retry, retry_count, "
 							  "heartbeat_period, ssl_mode, exec_mode, "
-							  "auto_position "
+							  "auto_position, unsupported_ddl, drop_database "
 							  "FROM mysql_replica.channels WHERE channel = $1",
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the configuration of channel \"%s\"",
@@ -198,6 +202,11 @@ load_config(Applier *applier, ChannelConfig *config)
 		source->auto_position =
 			DatumGetBool(SPI_getbinval(tuple, desc, 11, &isnull));
 		source->connect_timeout = SOURCE_CONNECT_TIMEOUT;
+		config->skip_unsupported_ddl =
+			strcmp(get_text(tuple, desc, 12), "skip") == 0;
+		s = get_text(tuple, desc, 13);
+		config->drop_database = strcmp(s, "always") == 0 ? DDL_DROP_ALWAYS
+			: strcmp(s, "never") == 0 ? DDL_DROP_NEVER : DDL_DROP_CREATED;
 	}
 
 	applier_load_position(applier);
@@ -463,6 +472,8 @@ mysql_replica_worker_main(Datum main_arg)
 						MyChannel, config.source.host, config.source.port)));
 
 		applier_set_options(applier, config.idempotent, stop_requested);
+		applier_set_ddl_policy(applier, true, config.skip_unsupported_ddl,
+							   config.drop_database);
 		run_channel(applier, &config);
 	}
 	PG_CATCH();

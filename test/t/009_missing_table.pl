@@ -1,8 +1,11 @@
 # 009_missing_table.pl
 #
-# A row change for a table that does not exist in PostgreSQL stops the
-# channel in state 'error' with a last_error that names the table.  Once the
-# table exists, restarting the channel applies the transaction it stopped at.
+# A row change for a table that does not exist in PostgreSQL, whose CREATE
+# TABLE came before the channel's start position, and whose table map
+# carries no column names to create it from (binlog_row_metadata=MINIMAL),
+# stops the channel in state 'error' with a last_error that names the
+# table.  Once the table exists, restarting the channel applies the
+# transaction it stopped at.
 
 use strict;
 use warnings;
@@ -14,7 +17,9 @@ use Test::More;
 use MariaDBServer;
 use ReplicaTest;
 
-my $maria = MariaDBServer->new(name => 'source');
+my $maria = MariaDBServer->new(
+	name       => 'source',
+	extra_args => ['--binlog-row-metadata=MINIMAL']);
 $maria->start;
 $maria->create_repl_user;
 
@@ -44,6 +49,8 @@ $maria->sql(
 ok(wait_for_state($node, 'error'), 'channel goes to state error');
 my $st = channel_status($node);
 like($st->{last_error}, qr/no_such_target/, 'last_error names the table');
+like($st->{last_error}, qr/carries no column names/,
+	'last_error says what would let the replica create it');
 ok(defined $st->{last_error_time}, 'last_error_time is set');
 is($st->{source_log_pos}, $good_pos,
 	'the position stays at the end of the last applied transaction');

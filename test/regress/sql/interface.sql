@@ -44,6 +44,17 @@ SELECT mysql_replica.change_source(exec_mode => 'IDEMPOTENT');
 SELECT exec_mode, rows_skipped FROM mysql_replica.status;
 SELECT mysql_replica.change_source(exec_mode => 'strict');
 
+-- DDL policies: unsupported statements stop or are skipped, DROP DATABASE
+SELECT unsupported_ddl, drop_database, skipped_statements,
+	   last_skipped_statement FROM mysql_replica.status;
+SELECT mysql_replica.change_source(unsupported_ddl => 'ignore');
+SELECT mysql_replica.change_source(drop_database => 'sometimes');
+SELECT mysql_replica.change_source(unsupported_ddl => 'SKIP',
+	drop_database => 'never');
+SELECT unsupported_ddl, drop_database FROM mysql_replica.status;
+SELECT mysql_replica.change_source(unsupported_ddl => 'stop',
+	drop_database => 'created');
+
 -- GTID positioning: a GTID state in either source's format, checked early
 SELECT mysql_replica.change_source(gtid_executed => 'not-a-gtid');
 SELECT mysql_replica.change_source(auto_position => true,
