@@ -167,9 +167,10 @@ else
 	mr_log "unit tests: none (no test/unit/Makefile)"
 fi
 
-# --- 3b. a short, bounded fuzz run of the binlog decoder ---------------------
-# libFuzzer with ASan and UBSan, seeded with the real binlogs; any crash,
-# leak or undefined behaviour fails the run.  MR_FUZZ_SECONDS=0 skips it.
+# --- 3b. short, bounded fuzz runs of the binlog decoder and the DDL parser ---
+# libFuzzer with ASan and UBSan, seeded with the real binlogs and the DDL
+# corpus; any crash, leak or undefined behaviour fails the run.
+# MR_FUZZ_SECONDS=0 skips them.
 fuzz_seconds=${MR_FUZZ_SECONDS:-60}
 if [ "$fuzz_seconds" -gt 0 ] && [ -f "$MR_ROOT/fuzz/Makefile" ]; then
 	if [ -d "$MR_ROOT/../shared/data/mysql-binlogs" ]; then
@@ -184,6 +185,17 @@ if [ "$fuzz_seconds" -gt 0 ] && [ -f "$MR_ROOT/fuzz/Makefile" ]; then
 		fi
 	else
 		mr_log "fuzzing: skipped, no seed binlogs in ../shared/data"
+	fi
+
+	# the DDL parser, seeded with the statements of its unit-test corpus
+	mr_log "fuzzing the DDL parser for $fuzz_seconds s"
+	if make -C "$MR_ROOT/fuzz" run-ddl SECONDS="$fuzz_seconds" \
+		>"$WORKDIR/fuzz-ddl.log" 2>&1; then
+		grep -E '^(stat::number_of_executed_units|Done)' "$WORKDIR/fuzz-ddl.log"
+		count 1 0 "fuzzing the DDL parser"
+	else
+		tail -n 60 "$WORKDIR/fuzz-ddl.log"
+		count 0 1 "fuzzing the DDL parser"
 	fi
 fi
 

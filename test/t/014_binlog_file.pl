@@ -643,6 +643,54 @@ note sprintf('vector/enum/bit files: %.1f s', time() - $t0);
 		'a MySQL 9 tagged GTID, in MySQL\'s text form');
 }
 
+# --- on_statement => 'apply': a MySQL 5.7 server's own DDL replayed --------
+# CREATE DATABASE, CREATE TABLE as MySQL logged it (utf8 comments,
+# bigint unsigned AUTO_INCREMENT, AUTO_INCREMENT=674122), MODIFY twice,
+# DROP KEY then ADD KEY of the same name, account statements, tables
+# created in two databases and one dropped by its qualified name.
+{
+	my $f = local_copy('alibaba-canal/tsdb/mysql-bin.000002');
+	my $out = apply_ok($f, 'MySQL 5.7 DDL', on_statement => 'apply');
+	is($out, '16|1', 'every statement and the one row applied');
+	is( pg( q{SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod)
+	          || CASE WHEN attnotnull THEN ' not null' ELSE '' END, ', '
+	          ORDER BY attnum) FROM pg_attribute
+	          WHERE attrelid = 'local.exception'::regclass AND attnum > 0
+	          AND NOT attisdropped}),
+		'id bigint not null, task_name character varying(64) not null, '
+		  . 'service_name character varying(64), '
+		  . 'worker_name character varying(128) not null, '
+		  . 'env character varying(100) not null, exp_str text not null, '
+		  . 'exp_type character varying(128), solution character varying(512), '
+		  . 'gmt_create timestamp(0) without time zone not null, '
+		  . 'gmt_modified timestamp(0) without time zone not null',
+		'local.exception has the columns and types of the MySQL table');
+	is( pg( q{SELECT string_agg(def, '; ' ORDER BY def) FROM
+	          (SELECT regexp_replace(pg_get_indexdef(indexrelid), '.* USING ',
+	          '') AS def FROM pg_index
+	          WHERE indrelid = 'local.exception'::regclass) i}),
+		'btree (gmt_modified); btree (id); '
+		  . 'btree (task_name, service_name, gmt_create); '
+		  . 'btree (task_name, worker_name)',
+		'its primary key and the three keys, idx_task_worker re-created');
+	is( pg( q{SELECT string_agg(name, ',' ORDER BY name)
+	          FROM mysql_replica.source_indexes
+	          WHERE relid = 'local.exception'::regclass}),
+		'idx_gmt_modified,idx_task_service,idx_task_worker',
+		'the keys are known by their MySQL names');
+	is(pg(q{SELECT obj_description('local.exception'::regclass, 'pg_class')}),
+		'精卫异常信息搜集表', 'the table comment, in UTF-8');
+	is(pg(q{SELECT col_description('local.exception'::regclass, 6)}),
+		'异常', 'the column comment after MODIFY');
+	is( pg( q{SELECT attidentity FROM pg_attribute
+	          WHERE attrelid = 'local.exception'::regclass AND attname = 'id'}),
+		'd', 'AUTO_INCREMENT became an identity column');
+	is( pg( q{SELECT to_regclass('wanshao.wanshao_test') IS NOT NULL,
+	               to_regclass('wanshao.wanshao_sync') IS NOT NULL,
+	               to_regclass('local.wanshao_test') IS NULL}),
+		't|t|t', 'tables of the second database exist, the dropped one not');
+}
+
 $node->stop;
 note sprintf('014_binlog_file total: %.1f s', time() - $t_start);
 done_testing();
