@@ -23,7 +23,9 @@ OBJS = \
 	src/ddl/lexer.o \
 	src/ddl/parser.o \
 	src/ddl/translate.o \
+	src/ddl/filter.o \
 	src/source/producer.o \
+	src/source/snapshot.o \
 	src/binlog/event.o \
 	src/binlog/rows.o \
 	src/binlog/value.o \

@@ -15,6 +15,10 @@
  * eventfd; a stop request therefore ends any wait at once.  A full queue
  * is waited out on a condition variable that the stop request signals.
  *
+ * The queue, the thread's start and end, the connection and a few queries
+ * on the source serve the snapshot reader (snapshot.c) as well; what they
+ * share is declared in source_int.h.
+ *
  * The binlog is requested with COM_BINLOG_DUMP sent through the
  * connection's command method, and read packet by packet with
  * mysql_net_read_packet.  We do not use Connector/C's own binlog API
@@ -28,9 +32,7 @@
 #endif
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +45,7 @@
 #include <errmsg.h>
 
 #include "binlog/binlog.h"
-#include "source.h"
+#include "source_int.h"
 
 /* COM_BINLOG_DUMP_GTID, which Connector/C's command enum does not name. */
 #define COM_BINLOG_DUMP_GTID_CODE 0x1e
@@ -59,39 +61,23 @@
 /* Read timeout when heartbeats are off: reconnect after an hour's silence. */
 #define SILENT_SOURCE_TIMEOUT 3600
 
-struct Producer
-{
-	SourceConfig config;
-	pthread_t	thread;
-
-	/* the queue; everything below is protected by lock */
-	pthread_mutex_t lock;
-	pthread_cond_t space_available;
-	SourceMessage *head;
-	SourceMessage *tail;
-	size_t		queued_bytes;
-	int			socket;			/* the source connection's socket, or -1 */
-
-	atomic_bool stop_requested;
-	int			wakeup_fd;		/* applier waits on it: messages queued */
-	int			stop_fd;		/* io_wait polls it: stop requested */
-};
-
 /*
  * The client library's io_wait hook has no argument of ours, so the thread
  * finds its producer through a thread-local variable.
  */
 static __thread Producer *current_producer = NULL;
 
-static void *producer_main(void *arg);
+static void *producer_thread_main(void *arg);
+static bool stream_binlog(Producer *producer, MYSQL *mysql, char *err,
+						  size_t errlen, bool *fatal);
 
 
 /*
  * Allocate a message with room for len bytes of payload.  Returns NULL when
  * out of memory; the callers treat that as a lost connection.
  */
-static SourceMessage *
-message_alloc(SourceMessageKind kind, size_t len)
+SourceMessage *
+source_message_alloc(SourceMessageKind kind, size_t len)
 {
 	SourceMessage *msg = malloc(offsetof(SourceMessage, data) + len + 1);
 
@@ -102,6 +88,19 @@ message_alloc(SourceMessageKind kind, size_t len)
 	msg->len = len;
 	msg->data[len] = '\0';
 	return msg;
+}
+
+SourceMessage *
+source_message_with_data(const SourceMessage *msg, const char *data,
+						 size_t len)
+{
+	SourceMessage *copy = source_message_alloc(msg->kind, len);
+
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, msg, offsetof(SourceMessage, len));
+	memcpy(copy->data, data, len);
+	return copy;
 }
 
 void
@@ -129,8 +128,8 @@ wake_applier(Producer *producer)
  * big event cannot block forever.  Returns false (and frees the message)
  * if a stop was requested while waiting.
  */
-static bool
-queue_push(Producer *producer, SourceMessage *msg, bool bounded)
+bool
+producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 {
 	pthread_mutex_lock(&producer->lock);
 	while (bounded &&
@@ -164,13 +163,13 @@ static void
 push_error(Producer *producer, bool fatal, const char *message)
 {
 	size_t		len = strlen(message);
-	SourceMessage *msg = message_alloc(SOURCE_MSG_ERROR, len);
+	SourceMessage *msg = source_message_alloc(SOURCE_MSG_ERROR, len);
 
 	if (msg == NULL)
 		return;
 	msg->fatal = fatal;
 	memcpy(msg->data, message, len);
-	queue_push(producer, msg, false);
+	producer_push(producer, msg, false);
 }
 
 /*
@@ -212,12 +211,9 @@ source_library_init(void)
 }
 
 Producer *
-producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
+producer_alloc(const SourceConfig *config, char *errbuf, size_t errlen)
 {
 	Producer   *producer;
-	sigset_t	all_signals;
-	sigset_t	old_signals;
-	int			rc;
 
 	producer = calloc(1, sizeof(Producer));
 	if (producer == NULL)
@@ -233,11 +229,28 @@ producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
 	{
 		snprintf(errbuf, errlen, "could not create eventfd: %s",
 				 strerror(errno));
-		goto fail;
+		if (producer->wakeup_fd >= 0)
+			close(producer->wakeup_fd);
+		if (producer->stop_fd >= 0)
+			close(producer->stop_fd);
+		free(producer);
+		return NULL;
 	}
 	pthread_mutex_init(&producer->lock, NULL);
 	pthread_cond_init(&producer->space_available, NULL);
 	atomic_init(&producer->stop_requested, false);
+	return producer;
+}
+
+bool
+producer_launch(Producer *producer, ProducerBody body, char *errbuf,
+				size_t errlen)
+{
+	sigset_t	all_signals;
+	sigset_t	old_signals;
+	int			rc;
+
+	producer->body = body;
 
 	/*
 	 * The thread must never run a PostgreSQL signal handler, so it starts
@@ -245,7 +258,8 @@ producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
 	 */
 	sigfillset(&all_signals);
 	pthread_sigmask(SIG_SETMASK, &all_signals, &old_signals);
-	rc = pthread_create(&producer->thread, NULL, producer_main, producer);
+	rc = pthread_create(&producer->thread, NULL, producer_thread_main,
+						producer);
 	pthread_sigmask(SIG_SETMASK, &old_signals, NULL);
 	if (rc != 0)
 	{
@@ -253,17 +267,23 @@ producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
 				 strerror(rc));
 		pthread_cond_destroy(&producer->space_available);
 		pthread_mutex_destroy(&producer->lock);
-		goto fail;
-	}
-	return producer;
-
-fail:
-	if (producer->wakeup_fd >= 0)
 		close(producer->wakeup_fd);
-	if (producer->stop_fd >= 0)
 		close(producer->stop_fd);
-	free(producer);
-	return NULL;
+		free(producer);
+		return false;
+	}
+	return true;
+}
+
+Producer *
+producer_start(const SourceConfig *config, char *errbuf, size_t errlen)
+{
+	Producer   *producer = producer_alloc(config, errbuf, errlen);
+
+	if (producer == NULL ||
+		!producer_launch(producer, stream_binlog, errbuf, errlen))
+		return NULL;
+	return producer;
 }
 
 int
@@ -344,8 +364,8 @@ producer_destroy(Producer *producer)
 	free(producer);
 }
 
-static bool
-stopping(Producer *producer)
+bool
+producer_stopping(Producer *producer)
 {
 	return atomic_load(&producer->stop_requested);
 }
@@ -370,9 +390,23 @@ error_is_fatal(unsigned int err)
 	}
 }
 
-/* Run a statement whose result is not needed. */
-static bool
-run_statement(MYSQL *mysql, const char *sql, char *err, size_t errlen)
+bool
+source_error_is_privilege(unsigned int err)
+{
+	switch (err)
+	{
+		case ER_DBACCESS_DENIED_ERROR:
+		case ER_TABLEACCESS_DENIED_ERROR:
+		case ER_COLUMNACCESS_DENIED_ERROR:
+		case ER_SPECIFIC_ACCESS_DENIED_ERROR:
+			return true;
+		default:
+			return false;
+	}
+}
+
+bool
+source_run(MYSQL *mysql, const char *sql, char *err, size_t errlen)
 {
 	if (mysql_query(mysql, sql) != 0)
 	{
@@ -384,19 +418,20 @@ run_statement(MYSQL *mysql, const char *sql, char *err, size_t errlen)
 }
 
 /*
- * Check the source's settings that replication depends on, and learn its
- * checksum algorithm and version.
+ * A source is MariaDB when its version says so; a MariaDB built with
+ * another version string still names itself in version_comment.
  */
-static bool
-check_source(Producer *producer, MYSQL *mysql, SourceMessage *connected,
-			 char *err, size_t errlen, bool *fatal)
+bool
+source_check_settings(MYSQL *mysql, SourceMessage *info, bool for_snapshot,
+					  char *err, size_t errlen, bool *fatal)
 {
 	MYSQL_RES  *res;
 	MYSQL_ROW	row;
 
 	if (mysql_query(mysql,
 					"SELECT @@global.log_bin, @@global.binlog_format, "
-					"@@global.binlog_checksum, @@version") != 0 ||
+					"@@global.binlog_checksum, @@version, "
+					"@@version_comment") != 0 ||
 		(res = mysql_store_result(mysql)) == NULL)
 	{
 		snprintf(err, errlen, "could not read the source's binlog settings: %s",
@@ -412,7 +447,9 @@ check_source(Producer *producer, MYSQL *mysql, SourceMessage *connected,
 	}
 	if (strcmp(row[0], "1") != 0)
 	{
-		snprintf(err, errlen,
+		snprintf(err, errlen, "%s", for_snapshot ?
+				 "the source's binary log is off: a snapshot needs a binlog "
+				 "position to stream from" :
 				 "binary logging is not enabled on the source (log_bin is off)");
 		*fatal = true;
 	}
@@ -423,21 +460,18 @@ check_source(Producer *producer, MYSQL *mysql, SourceMessage *connected,
 				 "needs binlog_format=ROW", row[1]);
 		*fatal = true;
 	}
-	connected->checksum_alg = strcasecmp(row[2], "CRC32") == 0 ? 1 : 0;
-	snprintf(connected->server_version, sizeof(connected->server_version),
+	info->checksum_alg = strcasecmp(row[2], "CRC32") == 0 ? 1 : 0;
+	snprintf(info->server_version, sizeof(info->server_version),
 			 "%s", row[3] ? row[3] : "");
-	connected->is_mariadb = row[3] && strstr(row[3], "MariaDB") != NULL;
+	info->is_mariadb = (row[3] && strstr(row[3], "MariaDB") != NULL) ||
+		(row[4] && strstr(row[4], "MariaDB") != NULL);
 	mysql_free_result(res);
 	return !*fatal;
 }
 
-/*
- * Find the source's current end of binlog, for a channel that has no
- * position yet.  MySQL 8.4 renamed SHOW MASTER STATUS, so try both.
- */
-static bool
-current_binlog_end(MYSQL *mysql, SourceMessage *connected,
-				   char *err, size_t errlen)
+bool
+source_binlog_end(MYSQL *mysql, SourceMessage *msg, char **gtid_set,
+				  char *err, size_t errlen, bool *fatal)
 {
 	MYSQL_RES  *res;
 	MYSQL_ROW	row;
@@ -449,6 +483,7 @@ current_binlog_end(MYSQL *mysql, SourceMessage *connected,
 		snprintf(err, errlen, "could not read the source's binlog position "
 				 "(the user needs the BINLOG MONITOR or REPLICATION CLIENT "
 				 "privilege): %s", mysql_error(mysql));
+		*fatal = source_error_is_privilege(mysql_errno(mysql));
 		return false;
 	}
 	res = mysql_store_result(mysql);
@@ -463,15 +498,26 @@ current_binlog_end(MYSQL *mysql, SourceMessage *connected,
 				 "BINLOG MONITOR privilege?");
 		return false;
 	}
-	snprintf(connected->log_file, sizeof(connected->log_file), "%s", row[0]);
-	connected->log_pos = strtoull(row[1], NULL, 10);
+	snprintf(msg->log_file, sizeof(msg->log_file), "%s", row[0]);
+	msg->log_pos = strtoull(row[1], NULL, 10);
+
+	/* Executed_Gtid_Set is the fifth column, where there is one. */
+	if (gtid_set != NULL)
+	{
+		*gtid_set = strdup(mysql_num_fields(res) >= 5 && row[4] ? row[4] : "");
+		if (*gtid_set == NULL)
+		{
+			mysql_free_result(res);
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+	}
 	mysql_free_result(res);
 	return true;
 }
 
-/* The first column of the first row of a query, malloc'd, or NULL. */
-static char *
-query_value(MYSQL *mysql, const char *sql, char *err, size_t errlen)
+char *
+source_query_value(MYSQL *mysql, const char *sql, char *err, size_t errlen)
 {
 	MYSQL_RES  *res;
 	MYSQL_ROW	row;
@@ -510,8 +556,9 @@ prepare_mariadb_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
 	if (state[0] != '\0')
 		*gtid_start = strdup(state);
 	else
-		*gtid_start = query_value(mysql, "SELECT @@global.gtid_binlog_pos",
-								  err, errlen);
+		*gtid_start = source_query_value(mysql,
+										 "SELECT @@global.gtid_binlog_pos",
+										 err, errlen);
 	if (*gtid_start == NULL)
 		return false;
 
@@ -526,16 +573,13 @@ prepare_mariadb_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
 	}
 	mysql_real_escape_string(mysql, escaped, *gtid_start, strlen(*gtid_start));
 	sprintf(sql, "SET @slave_connect_state = '%s'", escaped);
-	ok = run_statement(mysql, sql, err, errlen) &&
-		run_statement(mysql, "SET @slave_gtid_strict_mode = 1, "
+	ok = source_run(mysql, sql, err, errlen) &&
+		source_run(mysql, "SET @slave_gtid_strict_mode = 1, "
 					  "@slave_gtid_ignore_duplicates = 0", err, errlen);
 	free(escaped);
 	free(sql);
 	return ok;
 }
-
-static void put_uint16(uint8_t *p, uint16_t v);
-static void put_uint32(uint8_t *p, uint32_t v);
 
 /*
  * Ask a MySQL source for everything after a GTID set
@@ -559,8 +603,9 @@ request_mysql_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
 	if (state[0] != '\0')
 		*gtid_start = strdup(state);
 	else
-		*gtid_start = query_value(mysql, "SELECT @@global.gtid_executed",
-								  err, errlen);
+		*gtid_start = source_query_value(mysql,
+										 "SELECT @@global.gtid_executed",
+										 err, errlen);
 	if (*gtid_start == NULL)
 		return false;
 
@@ -608,22 +653,6 @@ request_mysql_gtid(Producer *producer, MYSQL *mysql, char **gtid_start,
 		return false;
 	}
 	return true;
-}
-
-static void
-put_uint16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-}
-
-static void
-put_uint32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
 }
 
 /*
@@ -735,21 +764,17 @@ set_options(Producer *producer, MYSQL *mysql)
 }
 
 /*
- * One connection's life: connect, check, request the binlog, then queue
- * events until the connection ends or a stop is requested.
+ * The thread of either kind of producer: connect, run the producer's body,
+ * and queue the body's error as the thread's last message unless a stop
+ * was requested.
  */
 static void *
-producer_main(void *arg)
+producer_thread_main(void *arg)
 {
 	Producer   *producer = arg;
 	const SourceConfig *config = &producer->config;
 	MYSQL	   *mysql;
-	SourceMessage *connected = NULL;
 	char		err[1024];
-	char		sql[128];
-	char		connected_file[512];
-	uint64_t	connected_pos = 0;
-	char	   *gtid_start = NULL;
 	bool		fatal = false;
 
 	current_producer = producer;
@@ -776,16 +801,51 @@ producer_main(void *arg)
 	pthread_mutex_lock(&producer->lock);
 	producer->socket = mysql_get_socket(mysql);
 	pthread_mutex_unlock(&producer->lock);
-	if (stopping(producer))
+	if (producer_stopping(producer))
 		goto done;
 
-	connected = message_alloc(SOURCE_MSG_CONNECTED, 0);
+	if (producer->body(producer, mysql, err, sizeof(err), &fatal))
+		goto done;
+	if (err[0] == '\0')
+		snprintf(err, sizeof(err), "the connection to the source ended");
+
+done:
+	if (!producer_stopping(producer) && err[0] != '\0')
+		push_error(producer, fatal, err);
+
+	/* Unpublish the socket before closing it, so no one shuts down a
+	 * reused descriptor. */
+	pthread_mutex_lock(&producer->lock);
+	producer->socket = -1;
+	pthread_mutex_unlock(&producer->lock);
+	mysql_close(mysql);
+	mysql_thread_end();
+	return NULL;
+}
+
+/*
+ * The binlog streamer's body: check the source, request the binlog, then
+ * queue events until the connection ends or a stop is requested.  It
+ * never ends well, so it always returns false.
+ */
+static bool
+stream_binlog(Producer *producer, MYSQL *mysql, char *err, size_t errlen,
+			  bool *fatal)
+{
+	const SourceConfig *config = &producer->config;
+	SourceMessage *connected = NULL;
+	char		sql[128];
+	char		connected_file[512];
+	uint64_t	connected_pos = 0;
+	char	   *gtid_start = NULL;
+
+	connected = source_message_alloc(SOURCE_MSG_CONNECTED, 0);
 	if (connected == NULL)
 	{
-		snprintf(err, sizeof(err), "out of memory");
+		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if (!check_source(producer, mysql, connected, err, sizeof(err), &fatal))
+	if (!source_check_settings(mysql, connected, false, err, errlen, fatal))
 		goto done;
 
 	/*
@@ -793,14 +853,14 @@ producer_main(void *arg)
 	 * nothing after the first rotate event), ask MariaDB for GTID events,
 	 * and ask for heartbeats while the source is idle.
 	 */
-	if (!run_statement(mysql,
-					   "SET @master_binlog_checksum = @@global.binlog_checksum, "
-					   "@source_binlog_checksum = @@global.binlog_checksum",
-					   err, sizeof(err)))
+	if (!source_run(mysql,
+					"SET @master_binlog_checksum = @@global.binlog_checksum, "
+					"@source_binlog_checksum = @@global.binlog_checksum",
+					err, errlen))
 		goto done;
 	snprintf(sql, sizeof(sql), "SET @mariadb_slave_capability = %d",
 			 MARIA_SLAVE_CAPABILITY_GTID);
-	if (!run_statement(mysql, sql, err, sizeof(err)))
+	if (!source_run(mysql, sql, err, errlen))
 		goto done;
 	if (config->heartbeat_period > 0)
 	{
@@ -809,18 +869,18 @@ producer_main(void *arg)
 				 "@source_heartbeat_period = %llu",
 				 (unsigned long long) (config->heartbeat_period * 1e9),
 				 (unsigned long long) (config->heartbeat_period * 1e9));
-		if (!run_statement(mysql, sql, err, sizeof(err)))
+		if (!source_run(mysql, sql, err, errlen))
 			goto done;
 	}
 
 	if (config->auto_position && !connected->is_mariadb)
 	{
 		/* MySQL: one command carries the GTID set. */
-		if (!register_replica(producer, mysql, err, sizeof(err)) ||
+		if (!register_replica(producer, mysql, err, errlen) ||
 			!request_mysql_gtid(producer, mysql, &gtid_start, err,
-								sizeof(err)))
+								errlen))
 		{
-			fatal = error_is_fatal(mysql_errno(mysql));
+			*fatal = error_is_fatal(mysql_errno(mysql));
 			goto done;
 		}
 		connected->log_file[0] = '\0';
@@ -830,7 +890,7 @@ producer_main(void *arg)
 	if (config->auto_position)
 	{
 		if (!prepare_mariadb_gtid(producer, mysql, &gtid_start, err,
-								  sizeof(err)))
+								  errlen))
 			goto done;
 
 		/* The GTID state decides; the file and position are ignored. */
@@ -843,14 +903,14 @@ producer_main(void *arg)
 				 config->log_file);
 		connected->log_pos = config->log_pos;
 	}
-	else if (!current_binlog_end(mysql, connected, err, sizeof(err)))
+	else if (!source_binlog_end(mysql, connected, NULL, err, errlen, fatal))
 		goto done;
 
-	if (!register_replica(producer, mysql, err, sizeof(err)) ||
+	if (!register_replica(producer, mysql, err, errlen) ||
 		!request_binlog(producer, mysql, connected->log_file,
-						connected->log_pos, err, sizeof(err)))
+						connected->log_pos, err, errlen))
 	{
-		fatal = error_is_fatal(mysql_errno(mysql));
+		*fatal = error_is_fatal(mysql_errno(mysql));
 		goto done;
 	}
 
@@ -858,23 +918,23 @@ requested:
 	/* The CONNECTED message carries the GTID state streaming starts at. */
 	if (gtid_start != NULL)
 	{
-		SourceMessage *with_gtid = message_alloc(SOURCE_MSG_CONNECTED,
-												 strlen(gtid_start));
+		SourceMessage *with_gtid;
+
+		with_gtid = source_message_with_data(connected, gtid_start,
+											 strlen(gtid_start));
 
 		if (with_gtid == NULL)
 		{
-			snprintf(err, sizeof(err), "out of memory");
+			snprintf(err, errlen, "out of memory");
 			goto done;
 		}
-		memcpy(with_gtid, connected, offsetof(SourceMessage, len));
-		memcpy(with_gtid->data, gtid_start, strlen(gtid_start));
 		free(connected);
 		connected = with_gtid;
 	}
 	snprintf(connected_file, sizeof(connected_file), "%s",
 			 connected->log_file);
 	connected_pos = connected->log_pos;
-	if (!queue_push(producer, connected, false))
+	if (!producer_push(producer, connected, false))
 		goto done;
 	connected = NULL;
 
@@ -885,13 +945,13 @@ requested:
 		const uint8_t *packet;
 		SourceMessage *msg;
 
-		if (stopping(producer))
+		if (producer_stopping(producer))
 			break;
 		if (len == packet_error || len == 0)
 		{
-			fatal = error_is_fatal(mysql_errno(mysql));
-			if (fatal && gtid_start != NULL)
-				snprintf(err, sizeof(err),
+			*fatal = error_is_fatal(mysql_errno(mysql));
+			if (*fatal && gtid_start != NULL)
+				snprintf(err, errlen,
 						 "the source \"%s:%d\" cannot continue after GTID "
 						 "position %s: %s (error %u); it has purged "
 						 "transactions the channel has not applied, or the "
@@ -901,8 +961,8 @@ requested:
 						 "anew and set gtid_executed with change_source()",
 						 config->host, config->port, gtid_start,
 						 mysql_error(mysql), mysql_errno(mysql));
-			else if (fatal)
-				snprintf(err, sizeof(err),
+			else if (*fatal)
+				snprintf(err, errlen,
 						 "the source \"%s:%d\" cannot send the binlog from "
 						 "%s:%llu: %s (error %u); if the source has purged "
 						 "that binlog, the changes in it are lost to this "
@@ -912,7 +972,7 @@ requested:
 						 (unsigned long long) connected_pos,
 						 mysql_error(mysql), mysql_errno(mysql));
 			else
-				snprintf(err, sizeof(err),
+				snprintf(err, errlen,
 						 "lost the binlog stream from source \"%s:%d\": %s",
 						 config->host, config->port, mysql_error(mysql));
 			break;
@@ -920,44 +980,32 @@ requested:
 		packet = mysql->net.read_pos;
 		if (packet[0] == 0xfe && len < 8)
 		{
-			snprintf(err, sizeof(err),
+			snprintf(err, errlen,
 					 "the source \"%s:%d\" ended the binlog stream",
 					 config->host, config->port);
 			break;
 		}
 		if (packet[0] != 0x00)
 		{
-			snprintf(err, sizeof(err),
+			snprintf(err, errlen,
 					 "unexpected packet of %lu bytes starting with 0x%02x "
 					 "in the binlog stream", len, packet[0]);
 			break;
 		}
-		msg = message_alloc(SOURCE_MSG_EVENT, len - 1);
+		msg = source_message_alloc(SOURCE_MSG_EVENT, len - 1);
 		if (msg == NULL)
 		{
-			snprintf(err, sizeof(err), "out of memory for a binlog event "
+			snprintf(err, errlen, "out of memory for a binlog event "
 					 "of %lu bytes", len - 1);
 			break;
 		}
 		memcpy(msg->data, packet + 1, len - 1);
-		if (!queue_push(producer, msg, true))
+		if (!producer_push(producer, msg, true))
 			break;
 	}
 
 done:
-	if (!stopping(producer) && err[0] != '\0')
-		push_error(producer, fatal, err);
-	else if (!stopping(producer))
-		push_error(producer, false, "the connection to the source ended");
 	free(connected);
 	free(gtid_start);
-
-	/* Unpublish the socket before closing it, so no one shuts down a
-	 * reused descriptor. */
-	pthread_mutex_lock(&producer->lock);
-	producer->socket = -1;
-	pthread_mutex_unlock(&producer->lock);
-	mysql_close(mysql);
-	mysql_thread_end();
-	return NULL;
+	return false;
 }

@@ -62,7 +62,17 @@ typedef enum SourceMessageKind
 {
 	SOURCE_MSG_CONNECTED,		/* streaming starts at log_file:log_pos */
 	SOURCE_MSG_EVENT,			/* data holds one binlog event */
-	SOURCE_MSG_ERROR			/* data holds the message; the thread ends */
+	SOURCE_MSG_ERROR,			/* data holds the message; the thread ends */
+
+	/* from a snapshot reader (snapshot_start), in this order: */
+	SOURCE_MSG_SNAPSHOT_POINT,	/* the consistent point: log_file:log_pos,
+								 * data the GTID state there (source format,
+								 * NUL-terminated, may be empty) */
+	SOURCE_MSG_TABLE,			/* a table follows: see SNAPSHOT_NULL_FIELD */
+	SOURCE_MSG_ROWS,			/* nrows rows of the current table: see
+								 * SNAPSHOT_NULL_FIELD */
+	SOURCE_MSG_TABLE_END,		/* nrows: the rows sent for the table */
+	SOURCE_MSG_SNAPSHOT_END		/* every table was sent; the thread ends */
 } SourceMessageKind;
 
 typedef struct SourceMessage
@@ -79,6 +89,12 @@ typedef struct SourceMessage
 	int			checksum_alg;	/* BinlogChecksumAlg of the source */
 	char		server_version[64];
 	bool		is_mariadb;
+
+	/* SOURCE_MSG_TABLE: columns and estimated rows; SOURCE_MSG_ROWS and
+	 * SOURCE_MSG_TABLE_END: rows */
+	int			ncolumns;
+	uint64_t	rows_estimate;
+	uint64_t	nrows;
 
 	/*
 	 * SOURCE_MSG_EVENT: event bytes; SOURCE_MSG_ERROR: NUL-terminated
@@ -124,5 +140,58 @@ extern void producer_request_stop(Producer *producer);
 
 /* Request a stop if needed, join the thread and free everything. */
 extern void producer_destroy(Producer *producer);
+
+/*
+ * The snapshot reader: a second kind of producer thread, which copies the
+ * source's existing tables instead of streaming its binlog.  It opens one
+ * connection and takes a consistent snapshot: on MariaDB with START
+ * TRANSACTION WITH CONSISTENT SNAPSHOT and the binlog_snapshot_file and
+ * binlog_snapshot_position status variables, which need no lock; on MySQL
+ * under a short FLUSH TABLES WITH READ LOCK.  It queues the binlog
+ * position (and GTID state) of that point, then for every base table the
+ * filter includes (system databases never are), a SOURCE_MSG_TABLE, its
+ * rows as SOURCE_MSG_ROWS batches of about batch_bytes, and a
+ * SOURCE_MSG_TABLE_END; then SOURCE_MSG_SNAPSHOT_END.  Every table is read
+ * in the one snapshot transaction, so the rows are exactly the tables'
+ * contents at the point, and streaming from the point loses and repeats
+ * nothing.
+ *
+ * The session reads with character_set_results utf8mb4 and time_zone
+ * '+00:00', so text arrives in UTF-8 and TIMESTAMP values in UTC.
+ *
+ * The same Producer functions apply: producer_wakeup_fd, producer_next,
+ * producer_request_stop, producer_destroy.
+ */
+
+/*
+ * SOURCE_MSG_TABLE's data: NUL-terminated strings, in order: the
+ * database, the table, the text of SHOW CREATE TABLE, then for each of
+ * ncolumns columns in table order its name, its information_schema
+ * DATA_TYPE (lower case, "int", "varchar", "geometry"...) and COLUMN_TYPE
+ * ("int(10) unsigned", "enum('a','b')"...).
+ *
+ * SOURCE_MSG_ROWS's data: nrows rows, each ncolumns fields in table order,
+ * each field a 4-byte little-endian length then that many bytes of the
+ * value as the text protocol gives it (numbers and dates as text, binary
+ * strings and BIT as their bytes, spatial values in MySQL's internal
+ * form: a 4-byte SRID then WKB), or the length SNAPSHOT_NULL_FIELD alone
+ * for NULL.
+ */
+#define SNAPSHOT_NULL_FIELD 0xFFFFFFFFu
+
+struct TableFilter;
+
+typedef struct SnapshotConfig
+{
+	SourceConfig source;		/* connection settings and queue bound;
+								 * the position fields are not used */
+	size_t		batch_bytes;	/* size of a SOURCE_MSG_ROWS batch */
+	const struct TableFilter *filter;	/* which tables; NULL for all.  Read
+										 * by the thread: keep it until
+										 * producer_destroy */
+} SnapshotConfig;
+
+extern Producer *snapshot_start(const SnapshotConfig *config, char *errbuf,
+								size_t errlen);
 
 #endif							/* MYSQL_REPLICA_SOURCE_H */
