@@ -20,6 +20,7 @@ OBJS = \
 	src/replica/convert.o \
 	src/replica/replay.o \
 	src/replica/json_diff.o \
+	src/replica/snapshot.o \
 	src/ddl/lexer.o \
 	src/ddl/parser.o \
 	src/ddl/translate.o \

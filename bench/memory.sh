@@ -92,7 +92,8 @@ mem_of() {
 # big transaction is written while it is stopped, so that everything after
 # start_replica() is the channel's own work.
 psql_ -c "SELECT mysql_replica.change_source(host => '127.0.0.1',
-	port => $MYPORT, username => 'repl', password => 'replpass')" >/dev/null
+	port => $MYPORT, username => 'repl', password => 'replpass',
+	initial_snapshot => false)" >/dev/null
 psql_ -c "SELECT mysql_replica.start_replica()" >/dev/null
 wait_state streaming
 psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null

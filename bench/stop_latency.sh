@@ -118,7 +118,8 @@ measure() {
 		}'
 }
 
-SOURCE="host => '127.0.0.1', username => 'repl', password => 'replpass'"
+SOURCE="host => '127.0.0.1', username => 'repl', password => 'replpass',
+	initial_snapshot => false"
 psql_ -c "SELECT mysql_replica.change_source($SOURCE, port => $MYPORT)" >/dev/null
 psql_ -c "SELECT mysql_replica.start_replica()" >/dev/null
 wait_state streaming

@@ -44,6 +44,14 @@ CREATE TABLE mysql_replica.channels (
 	-- or never
 	drop_database		text NOT NULL DEFAULT 'created'
 						CHECK (drop_database IN ('created', 'always', 'never')),
+	-- a channel with no position copies the source's tables first
+	initial_snapshot	boolean NOT NULL DEFAULT true,
+	-- database.table patterns (% and _ wildcards): what is replicated
+	include_tables		text[] NOT NULL DEFAULT '{}',
+	exclude_tables		text[] NOT NULL DEFAULT '{}',
+	-- {"mysql database": "postgresql schema"} for differently named schemas
+	schema_map			jsonb NOT NULL DEFAULT '{}'
+						CHECK (jsonb_typeof(schema_map) = 'object'),
 	enabled				boolean NOT NULL DEFAULT false
 );
 REVOKE ALL ON mysql_replica.channels FROM PUBLIC;
@@ -93,6 +101,30 @@ CREATE TABLE mysql_replica.source_columns (
 );
 REVOKE ALL ON mysql_replica.source_columns FROM PUBLIC;
 
+-- The tables of a channel's initial snapshot and how far their copy is.
+-- The rows of the table being copied are counted in shared memory and
+-- shown by the snapshot_progress view.
+CREATE TABLE mysql_replica.snapshot_tables (
+	channel				text NOT NULL
+						REFERENCES mysql_replica.channels ON DELETE CASCADE,
+	source_database		text NOT NULL,
+	source_table		text NOT NULL,
+	relid				oid,
+	-- the snapshot created the table (else it copied into an empty one)
+	created				boolean NOT NULL DEFAULT false,
+	-- the snapshot this table belongs to has not finished: a new attempt
+	-- drops the table if it created it, else empties it
+	unfinished			boolean NOT NULL DEFAULT true,
+	state				text NOT NULL DEFAULT 'pending'
+						CHECK (state IN ('pending', 'copying', 'done')),
+	rows_estimated		bigint,
+	rows_copied			bigint NOT NULL DEFAULT 0,
+	started_at			timestamptz,
+	finished_at			timestamptz,
+	PRIMARY KEY (channel, source_database, source_table)
+);
+REVOKE ALL ON mysql_replica.snapshot_tables FROM PUBLIC;
+
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channels', '');
 SELECT pg_catalog.pg_extension_config_dump('mysql_replica.channel_position', '');
 
@@ -121,6 +153,10 @@ CREATE FUNCTION mysql_replica.change_source(
 	gtid_executed		text DEFAULT NULL,
 	unsupported_ddl		text DEFAULT NULL,
 	drop_database		text DEFAULT NULL,
+	initial_snapshot	boolean DEFAULT NULL,
+	include_tables		text[] DEFAULT NULL,
+	exclude_tables		text[] DEFAULT NULL,
+	schema_map			jsonb DEFAULT NULL,
 	channel				text DEFAULT 'default')
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -177,6 +213,21 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Valid values are created, always and never.';
 	END IF;
+	IF EXISTS (SELECT 1 FROM unnest(change_source.include_tables ||
+									 change_source.exclude_tables) AS t(pattern)
+			   WHERE t.pattern IS NULL OR t.pattern !~ '^([^.\\]|\\.)+\.(.)+$') THEN
+		RAISE EXCEPTION 'invalid table pattern in include_tables or exclude_tables'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'A pattern is database.table, where % matches any characters and _ one character, as in ''shop.%'' or ''%.audit\_%''.';
+	END IF;
+	IF jsonb_typeof(change_source.schema_map) <> 'object' OR
+	   EXISTS (SELECT 1 FROM jsonb_each(change_source.schema_map) AS m(k, v)
+			   WHERE jsonb_typeof(m.v) <> 'string' OR m.v #>> '{}' = ''
+					 OR octet_length(m.v #>> '{}') > 63) THEN
+		RAISE EXCEPTION 'invalid schema_map %', change_source.schema_map
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'schema_map maps MySQL database names to PostgreSQL schema names: {"shop": "shop_replica"}.';
+	END IF;
 	IF change_source.gtid_executed !~ ('^\s*$|^\s*\d+-\d+-\d+(\s*,\s*\d+-\d+-\d+)*\s*$|'
 			'^\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[-:,0-9a-zA-Z_\s]*$') THEN
 		RAISE EXCEPTION 'invalid gtid_executed "%"', change_source.gtid_executed
@@ -216,7 +267,11 @@ BEGIN
 		exec_mode = coalesce(lower(change_source.exec_mode), c.exec_mode),
 		auto_position = coalesce(change_source.auto_position, c.auto_position),
 		unsupported_ddl = coalesce(lower(change_source.unsupported_ddl), c.unsupported_ddl),
-		drop_database = coalesce(lower(change_source.drop_database), c.drop_database)
+		drop_database = coalesce(lower(change_source.drop_database), c.drop_database),
+		initial_snapshot = coalesce(change_source.initial_snapshot, c.initial_snapshot),
+		include_tables = coalesce(change_source.include_tables, c.include_tables),
+		exclude_tables = coalesce(change_source.exclude_tables, c.exclude_tables),
+		schema_map = coalesce(change_source.schema_map, c.schema_map)
 	WHERE c.channel = change_source.channel;
 
 	IF change_source.gtid_executed IS NOT NULL THEN
@@ -324,7 +379,9 @@ CREATE FUNCTION mysql_replica._worker_status(
 	OUT last_error text,
 	OUT last_error_time timestamptz,
 	OUT skipped_statements bigint,
-	OUT last_skipped_statement text)
+	OUT last_skipped_statement text,
+	OUT snapshot_table text,
+	OUT snapshot_rows bigint)
 	RETURNS SETOF record
 	LANGUAGE C STRICT
 	AS 'MODULE_PATHNAME', 'mysql_replica_worker_status';
@@ -353,16 +410,38 @@ SELECT c.channel,
 	   c.auto_position,
 	   p.skip_next AS skip_pending,
 	   c.unsupported_ddl,
-	   c.drop_database
+	   c.drop_database,
+	   c.initial_snapshot,
+	   c.include_tables,
+	   c.exclude_tables,
+	   c.schema_map
 FROM mysql_replica.channels c
 	 LEFT JOIN mysql_replica.channel_position p USING (channel)
+	 LEFT JOIN mysql_replica._worker_status() w USING (channel);
+
+-- Per table of the initial snapshot: its state and the rows copied so
+-- far (counted live for the table being copied).
+CREATE VIEW mysql_replica.snapshot_progress AS
+SELECT t.channel,
+	   t.source_database,
+	   t.source_table,
+	   t.relid::regclass AS target_table,
+	   t.state,
+	   CASE WHEN t.state = 'copying' AND w.snapshot_table =
+				 t.source_database || '.' || t.source_table
+			THEN w.snapshot_rows ELSE t.rows_copied END AS rows_copied,
+	   t.rows_estimated,
+	   t.started_at,
+	   t.finished_at
+FROM mysql_replica.snapshot_tables t
 	 LEFT JOIN mysql_replica._worker_status() w USING (channel);
 
 REVOKE ALL ON FUNCTION mysql_replica._check_stopped(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica._forget_channel_state(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.change_source(text, integer, text, text,
 	bigint, integer, bigint, double precision, text, bigint, text, text,
-	boolean, text, text, text, text) FROM PUBLIC;
+	boolean, text, text, text, boolean, text[], text[], jsonb, text)
+	FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.skip_transaction(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.apply_binlog_file(text, bigint, bigint, text)
 	FROM PUBLIC;
@@ -371,9 +450,11 @@ REVOKE ALL ON FUNCTION mysql_replica.stop_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica.reset_replica(boolean, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION mysql_replica._worker_status() FROM PUBLIC;
 REVOKE ALL ON mysql_replica.status FROM PUBLIC;
+REVOKE ALL ON mysql_replica.snapshot_progress FROM PUBLIC;
 
 -- Everyone may look into the schema; what is in it is granted one by one.
 -- Monitoring roles may watch, not steer.
 GRANT USAGE ON SCHEMA mysql_replica TO PUBLIC;
 GRANT EXECUTE ON FUNCTION mysql_replica._worker_status() TO pg_monitor;
 GRANT SELECT ON mysql_replica.status TO pg_monitor;
+GRANT SELECT ON mysql_replica.snapshot_progress TO pg_monitor;

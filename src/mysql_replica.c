@@ -338,8 +338,8 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 	{
 		ChannelSlot *slot = channel_slot(i);
 		ChannelSlot copy;
-		Datum		values[13];
-		bool		nulls[13];
+		Datum		values[15];
+		bool		nulls[15];
 
 		if (!slot->in_use)
 			continue;
@@ -383,6 +383,13 @@ mysql_replica_worker_status(PG_FUNCTION_ARGS)
 			values[12] = CStringGetTextDatum(copy.last_skipped_statement);
 		else
 			nulls[12] = true;
+		if (copy.snapshot_table[0] != '\0')
+		{
+			values[13] = CStringGetTextDatum(copy.snapshot_table);
+			values[14] = Int64GetDatum(copy.snapshot_rows);
+		}
+		else
+			nulls[13] = nulls[14] = true;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -52,6 +52,7 @@ typedef enum ChannelState
 	CHANNEL_WAITING_TO_RECONNECT,
 	CHANNEL_STREAMING,
 	CHANNEL_APPLYING,
+	CHANNEL_SNAPSHOT,
 	CHANNEL_ERROR
 } ChannelState;
 
@@ -85,6 +86,10 @@ typedef struct ChannelSlot
 	char		last_skipped_statement[MAX_LAST_ERROR_LEN];
 	char		last_error[MAX_LAST_ERROR_LEN];
 	TimestampTz last_error_time;
+
+	/* the table the initial snapshot is copying, and its rows so far */
+	char		snapshot_table[2 * NAMEDATALEN + 1];
+	uint64		snapshot_rows;
 } ChannelSlot;
 
 /* channel.c */
@@ -98,6 +103,8 @@ extern void channel_forget(const char *name);
 extern ChannelSlot *channel_attach(int slotno, uint64 generation);
 extern void channel_set_state(ChannelSlot *slot, ChannelState state);
 extern void channel_set_error(ChannelSlot *slot, const char *message);
+extern void channel_snapshot_progress(ChannelSlot *slot, const char *table,
+									  uint64 rows);
 extern void channel_note_skipped_statement(ChannelSlot *slot,
 										   const char *statement);
 extern void channel_count(ChannelSlot *slot, uint64 events, uint64 transactions,

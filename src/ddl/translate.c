@@ -29,6 +29,7 @@
 
 #include "ddl/translate.h"
 #include "ddl/ddl.h"
+#include "ddl/filter.h"
 #include "mysql_replica.h"
 #include "replica/apply.h"
 
@@ -50,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
@@ -78,6 +80,54 @@ typedef struct ColumnNames
 
 static void run_sql(const char *sql);
 
+/*
+ * The channel's scope, set once by its worker: which tables it replicates
+ * and the PostgreSQL schema of each MySQL database.  Unset, everything is
+ * replicated into schemas named like the databases.
+ */
+static const TableFilter *scope_filter = NULL;
+static int	scope_nmapped = 0;
+static char **scope_databases = NULL;
+static char **scope_schemas = NULL;
+
+/*
+ * Set the channel's scope.  The filter is kept (not copied); the names are
+ * copied into TopMemoryContext.
+ */
+void
+ddl_set_scope(const TableFilter *filter, int nmapped, char **databases,
+			  char **schemas)
+{
+	scope_filter = filter;
+	scope_nmapped = nmapped;
+	scope_databases = MemoryContextAlloc(TopMemoryContext,
+										 sizeof(char *) * Max(nmapped, 1));
+	scope_schemas = MemoryContextAlloc(TopMemoryContext,
+									   sizeof(char *) * Max(nmapped, 1));
+	for (int i = 0; i < nmapped; i++)
+	{
+		scope_databases[i] = MemoryContextStrdup(TopMemoryContext, databases[i]);
+		scope_schemas[i] = MemoryContextStrdup(TopMemoryContext, schemas[i]);
+	}
+}
+
+/* The PostgreSQL schema of a MySQL database. */
+const char *
+ddl_schema_for(const char *db)
+{
+	for (int i = 0; i < scope_nmapped; i++)
+		if (strcmp(scope_databases[i], db) == 0)
+			return scope_schemas[i];
+	return db;
+}
+
+/* Whether the channel replicates table db.table. */
+bool
+ddl_table_included(const char *db, const char *table)
+{
+	return table_filter_matches(scope_filter, db, table);
+}
+
 /* ---------------------------------------------------------------------
  * Names
  * ---------------------------------------------------------------------
@@ -88,13 +138,13 @@ static const char *
 schema_of(Translation *tr, const DdlName *name)
 {
 	if (name->schema != NULL)
-		return name->schema;
+		return ddl_schema_for(name->schema);
 	if (tr->db == NULL || tr->db[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
 				 errmsg("statement names table \"%s\" without a database and has no current database",
 						name->name)));
-	return tr->db;
+	return ddl_schema_for(tr->db);
 }
 
 static char *
@@ -751,7 +801,7 @@ append_default(Translation *tr, const DdlColumn *col, const ColumnNames *cols,
 	{
 		case DDL_TOKEN_WORD:
 			if (pg_strcasecmp(tok->text, "null") == 0)
-				appendStringInfoString(buf, "NULL");
+				*none = true;	/* no default is a NULL default */
 			else if (pg_strcasecmp(tok->text, "true") == 0)
 				appendStringInfoString(buf, "1");
 			else if (pg_strcasecmp(tok->text, "false") == 0)
@@ -889,6 +939,40 @@ column_supported(Translation *tr, const DdlColumn *col, char **why)
 		}
 	}
 	return true;
+}
+
+/*
+ * MariaDB's JSON is LONGTEXT with CHECK (json_valid(col)), and SHOW CREATE
+ * TABLE writes it so: such a column is JSON here too, as when the source
+ * wrote JSON.
+ */
+static void
+recognize_mariadb_json(DdlColumn *col)
+{
+	const DdlExpr *check = col->check;
+
+	if (check == NULL || col->type.id < DDL_TYPE_TINYTEXT ||
+		col->type.id > DDL_TYPE_LONGTEXT)
+		return;
+	if (check->ntokens == 4 &&
+		check->tokens[0].kind == DDL_TOKEN_WORD &&
+		pg_strcasecmp(check->tokens[0].text, "json_valid") == 0 &&
+		token_is(&check->tokens[1], "(") &&
+		(check->tokens[2].kind == DDL_TOKEN_WORD ||
+		 check->tokens[2].kind == DDL_TOKEN_IDENT) &&
+		pg_strcasecmp(check->tokens[2].text, col->name) == 0 &&
+		token_is(&check->tokens[3], ")"))
+		col->type.id = DDL_TYPE_JSON;
+}
+
+static void
+recognize_statement_json(DdlStatement *stmt)
+{
+	for (int i = 0; i < stmt->ncolumns; i++)
+		recognize_mariadb_json(&stmt->columns[i]);
+	for (int i = 0; i < stmt->nclauses; i++)
+		if (stmt->clauses[i].column != NULL)
+			recognize_mariadb_json(stmt->clauses[i].column);
 }
 
 static bool
@@ -1454,12 +1538,13 @@ ensure_schema(const char *schema)
 static void
 drop_schema(Translation *tr, const DdlStatement *stmt)
 {
-	const char *args[1] = {stmt->schema};
+	const char *schema = ddl_schema_for(stmt->schema);
+	const char *args[1] = {schema};
 	bool		created;
 	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(stmt->schema)};
+	Datum		values[1] = {CStringGetTextDatum(schema)};
 
-	if (!OidIsValid(get_namespace_oid(stmt->schema, true)))
+	if (!OidIsValid(get_namespace_oid(schema, true)))
 		return;
 	if (SPI_execute_with_args("SELECT 1 FROM mysql_replica.source_schemas "
 							  "WHERE nspname = $1", 1, types, values, NULL,
@@ -1472,13 +1557,13 @@ drop_schema(Translation *tr, const DdlStatement *stmt)
 	{
 		ereport(LOG,
 				(errmsg("mysql_replica keeps schema \"%s\" although the source dropped its database",
-						stmt->schema),
+						schema),
 				 errdetail(tr->drop_database == DDL_DROP_NEVER
 						   ? "The channel's drop_database setting is \"never\"."
 						   : "The schema existed before the replica created it; the channel's drop_database setting is \"created\".")));
 		return;
 	}
-	run_sql(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(stmt->schema)));
+	run_sql(psprintf("DROP SCHEMA %s CASCADE", quote_identifier(schema)));
 	run_catalog_sql("DELETE FROM mysql_replica.source_schemas WHERE nspname = $1",
 					1, args);
 }
@@ -2221,13 +2306,60 @@ rename_tables(Translation *tr, const DdlStatement *stmt)
  * ---------------------------------------------------------------------
  */
 
+/* Whether a table name is in the channel's scope. */
+static bool
+name_in_scope(Translation *tr, const DdlName *name)
+{
+	const char *db = name->schema != NULL ? name->schema : tr->db;
+
+	return db == NULL || table_filter_matches(scope_filter, db, name->name);
+}
+
+/*
+ * Whether a statement concerns tables the channel replicates.  DROP TABLE
+ * and RENAME TABLE keep just the tables in scope (a rename is judged by
+ * the table's old name), and are out of scope when none is left.
+ */
+static bool
+statement_in_scope(Translation *tr, DdlStatement *stmt)
+{
+	int			kept = 0;
+
+	switch (stmt->kind)
+	{
+		case DDL_SKIP:
+			return true;
+		case DDL_CREATE_SCHEMA:
+		case DDL_DROP_SCHEMA:
+			return table_filter_matches_database(scope_filter, stmt->schema);
+		case DDL_DROP_TABLE:
+			for (int i = 0; i < stmt->nnames; i++)
+				if (name_in_scope(tr, &stmt->names[i]))
+					stmt->names[kept++] = stmt->names[i];
+			stmt->nnames = kept;
+			return kept > 0;
+		case DDL_RENAME_TABLE:
+			for (int i = 0; i + 1 < stmt->nnames; i += 2)
+				if (name_in_scope(tr, &stmt->names[i]))
+				{
+					stmt->names[kept++] = stmt->names[i];
+					stmt->names[kept++] = stmt->names[i + 1];
+				}
+			stmt->nnames = kept;
+			return kept > 0;
+		default:
+			return name_in_scope(tr, &stmt->table);
+	}
+}
+
 /*
  * Replay one statement of the source.  Must be called inside a
  * transaction with SPI connected.  Returns DDL_OUTCOME_UNSUPPORTED, with a
  * message and nothing executed, for a statement that cannot be parsed or
  * translated; DDL_OUTCOME_IGNORED, with the statement's kind as message,
- * for one that changes neither data nor tables; DDL_OUTCOME_APPLIED
- * otherwise.  Errors while executing are raised.
+ * for one that changes neither data nor tables; DDL_OUTCOME_OUT_OF_SCOPE
+ * for one about tables the channel does not replicate;
+ * DDL_OUTCOME_APPLIED otherwise.  Errors while executing are raised.
  */
 DdlOutcome
 ddl_replicate(const char *db, const char *query, size_t query_len,
@@ -2260,8 +2392,11 @@ ddl_replicate(const char *db, const char *query, size_t query_len,
 		tr.has_postgis = type_exists("geometry");
 		tr.has_vector = type_exists("vector");
 
+		recognize_statement_json(stmt);
 		if (stmt->kind == DDL_SKIP)
 			*message = pstrdup(stmt->what);
+		else if (!statement_in_scope(&tr, stmt))
+			kind = DDL_SKIP;	/* reported as out of scope below */
 		else if (!statement_supported(&tr, stmt, &why))
 			*message = why;
 		else
@@ -2272,7 +2407,8 @@ ddl_replicate(const char *db, const char *query, size_t query_len,
 				case DDL_SKIP:
 					break;
 				case DDL_CREATE_SCHEMA:
-					if (stmt->or_replace && OidIsValid(get_namespace_oid(stmt->schema, true)))
+					if (stmt->or_replace &&
+						OidIsValid(get_namespace_oid(ddl_schema_for(stmt->schema), true)))
 					{
 						/* OR REPLACE drops the database first */
 						DdlStatement drop = *stmt;
@@ -2280,7 +2416,7 @@ ddl_replicate(const char *db, const char *query, size_t query_len,
 						drop.kind = DDL_DROP_SCHEMA;
 						drop_schema(&tr, &drop);
 					}
-					ensure_schema(stmt->schema);
+					ensure_schema(ddl_schema_for(stmt->schema));
 					break;
 				case DDL_DROP_SCHEMA:
 					drop_schema(&tr, stmt);
@@ -2327,6 +2463,8 @@ ddl_replicate(const char *db, const char *query, size_t query_len,
 	}
 	PG_END_TRY();
 
+	if (kind == DDL_SKIP && *message == NULL)
+		return DDL_OUTCOME_OUT_OF_SCOPE;
 	if (kind == DDL_SKIP)
 		return DDL_OUTCOME_IGNORED;
 	return *message != NULL ? DDL_OUTCOME_UNSUPPORTED : DDL_OUTCOME_APPLIED;
@@ -2554,4 +2692,171 @@ ddl_create_table_from_map(const BinlogTableMap *map)
 					map->db, map->table),
 			 errdetail("Rows arrived for a table whose CREATE TABLE came before the channel's start position.")));
 	return existing_table(&tr, &stmt.table);
+}
+
+/*
+ * A table of the initial snapshot whose keys are still to be made: the
+ * rows go in first, because building indexes once over all rows is much
+ * faster than maintaining them row by row.
+ */
+struct DdlDeferredKeys
+{
+	Translation tr;
+	Oid			relid;
+	DdlStatement *stmt;			/* the parsed SHOW CREATE TABLE */
+};
+
+/*
+ * Create the table of an initial snapshot from the source's SHOW CREATE
+ * TABLE text, without its primary key and indexes, which
+ * ddl_snapshot_create_keys() makes once the rows are in.  A table that
+ * already exists in PostgreSQL is used as it is if it is empty (*keys is
+ * then NULL) and is an error if it is not: the snapshot never mixes its
+ * rows with others.  Returns InvalidOid with *why set when the statement
+ * cannot be translated.
+ */
+Oid
+ddl_snapshot_create_table(const char *db, const char *sql, size_t len,
+						  DdlDeferredKeys **keys, bool *created, char **why)
+{
+	DdlDeferredKeys *deferred;
+	DdlStatement *stmt;
+	DdlStatement copy;
+	DdlError	err;
+	Oid			relid;
+
+	*keys = NULL;
+	*created = false;
+	stmt = ddl_parse(sql, len, 0, &err);
+	if (stmt == NULL)
+	{
+		*why = psprintf("%s (at byte %zu)", err.message, err.offset);
+		return InvalidOid;
+	}
+	if (stmt->kind != DDL_CREATE_TABLE)
+	{
+		ddl_free(stmt);
+		*why = pstrdup("SHOW CREATE TABLE did not give a CREATE TABLE statement");
+		return InvalidOid;
+	}
+
+	recognize_statement_json(stmt);
+	deferred = palloc0(sizeof(DdlDeferredKeys));
+	deferred->tr.db = pstrdup(db);
+	deferred->tr.has_postgis = type_exists("geometry");
+	deferred->tr.has_vector = type_exists("vector");
+	deferred->stmt = stmt;
+
+	PG_TRY();
+	{
+		relid = table_oid(&deferred->tr, &stmt->table);
+		if (OidIsValid(relid))
+		{
+			/* an existing table must be empty */
+			run_sql(psprintf("SELECT 1 FROM %s LIMIT 1",
+							 qualified_name(&deferred->tr, &stmt->table)));
+			if (SPI_processed > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("table \"%s\".\"%s\" already holds rows",
+								schema_of(&deferred->tr, &stmt->table),
+								stmt->table.name),
+						 errdetail("The initial snapshot copies a source table only into a new or empty PostgreSQL table."),
+						 errhint("Empty or drop the table, or exclude it with change_source(exclude_tables => ...), or start the channel without a snapshot with change_source(initial_snapshot => false).")));
+		}
+		else if (!statement_supported(&deferred->tr, stmt, why))
+			relid = InvalidOid;
+		else
+		{
+			/* the columns now, every key after the rows */
+			copy = *stmt;
+			copy.nindexes = 0;
+			copy.columns = palloc(sizeof(DdlColumn) * Max(stmt->ncolumns, 1));
+			for (int i = 0; i < stmt->ncolumns; i++)
+			{
+				copy.columns[i] = stmt->columns[i];
+				if (copy.columns[i].primary_key)
+					copy.columns[i].nullability = DDL_NOT_NULL;
+				copy.columns[i].primary_key = false;
+				copy.columns[i].unique_key = false;
+			}
+			create_table(&deferred->tr, &copy);
+			relid = existing_table(&deferred->tr, &stmt->table);
+			deferred->relid = relid;
+			*keys = deferred;
+			*created = true;
+		}
+	}
+	PG_CATCH();
+	{
+		ddl_free(stmt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	if (*keys == NULL)
+		ddl_free(stmt);
+	return relid;
+}
+
+static void
+make_snapshot_keys(DdlDeferredKeys *keys)
+{
+	DdlStatement *stmt = keys->stmt;
+
+	for (int i = 0; i < stmt->ncolumns; i++)
+	{
+		DdlIndex	index = {0};
+		DdlIndexPart part = {0};
+
+		if (!stmt->columns[i].primary_key && !stmt->columns[i].unique_key)
+			continue;
+		part.column = stmt->columns[i].name;
+		part.prefix_length = -1;
+		index.kind = stmt->columns[i].primary_key ? DDL_INDEX_PRIMARY
+			: DDL_INDEX_UNIQUE;
+		index.nparts = 1;
+		index.parts = &part;
+		create_index(&keys->tr, keys->relid, &index);
+	}
+	for (int i = 0; i < stmt->nindexes; i++)
+		create_index(&keys->tr, keys->relid, &stmt->indexes[i]);
+}
+
+/*
+ * Make the primary key and indexes of a snapshot table created by
+ * ddl_snapshot_create_table(), and release what it kept.
+ */
+void
+ddl_snapshot_create_keys(DdlDeferredKeys *keys)
+{
+	DdlStatement *stmt = keys->stmt;
+
+	PG_TRY();
+	{
+		make_snapshot_keys(keys);
+	}
+	PG_CATCH();
+	{
+		ddl_free(stmt);
+		keys->stmt = NULL;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	ddl_free(stmt);
+	keys->stmt = NULL;
+}
+
+/*
+ * Forget a snapshot table's deferred keys without making them, when its
+ * copy failed.
+ */
+void
+ddl_snapshot_forget_keys(DdlDeferredKeys *keys)
+{
+	if (keys != NULL && keys->stmt != NULL)
+	{
+		ddl_free(keys->stmt);
+		keys->stmt = NULL;
+	}
 }

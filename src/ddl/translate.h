@@ -36,6 +36,8 @@ typedef enum DdlOutcome
 {
 	DDL_OUTCOME_APPLIED,		/* translated and executed */
 	DDL_OUTCOME_IGNORED,		/* changes neither data nor tables */
+	DDL_OUTCOME_OUT_OF_SCOPE,	/* about tables the channel does not
+								 * replicate */
 	DDL_OUTCOME_UNSUPPORTED		/* cannot be parsed or translated; nothing
 								 * was executed */
 } DdlOutcome;
@@ -46,6 +48,20 @@ extern DdlOutcome ddl_replicate(const char *db, const char *query,
 								DdlDropDatabase drop_database,
 								char **message);
 extern Oid	ddl_create_table_from_map(const BinlogTableMap *map);
+
+typedef struct DdlDeferredKeys DdlDeferredKeys;
+
+extern Oid	ddl_snapshot_create_table(const char *db, const char *sql,
+									  size_t len, DdlDeferredKeys **keys,
+									  bool *created, char **why);
+extern void ddl_snapshot_create_keys(DdlDeferredKeys *keys);
+extern void ddl_snapshot_forget_keys(DdlDeferredKeys *keys);
+
+struct TableFilter;
+extern void ddl_set_scope(const struct TableFilter *filter, int nmapped,
+						  char **databases, char **schemas);
+extern const char *ddl_schema_for(const char *db);
+extern bool ddl_table_included(const char *db, const char *table);
 extern int16 *ddl_source_column_order(Oid relid, int *ncolumns);
 
 #endif							/* MYSQL_REPLICA_TRANSLATE_H */

@@ -1011,7 +1011,7 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 	int			source_order_len = 0;
 	List	   *sequences;
 
-	nspid = get_namespace_oid(map->db, true);
+	nspid = get_namespace_oid(ddl_schema_for(map->db), true);
 	target->relid = OidIsValid(nspid) ? get_relname_relid(map->table, nspid)
 		: InvalidOid;
 
@@ -1035,7 +1035,8 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 	desc = RelationGetDescr(rel);
 
 	oldcxt = MemoryContextSwitchTo(applier->context);
-	target->qualified_name = psprintf("%s.%s", quote_identifier(map->db),
+	target->qualified_name = psprintf("%s.%s",
+									  quote_identifier(ddl_schema_for(map->db)),
 									  quote_identifier(map->table));
 	target->ncols = map->ncols;
 	target->source_types = palloc(map->ncols);
@@ -1811,6 +1812,10 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("rows event refers to table id " UINT64_FORMAT ", which no table map event defined",
 						rows.table_id)));
+
+	/* rows of tables the channel's filter leaves out */
+	if (!ddl_table_included(entry->map->db, entry->map->table))
+		return;
 	applier->current_table = psprintf("\"%s\".\"%s\"", entry->map->db,
 									  entry->map->table);
 
@@ -1901,6 +1906,11 @@ handle_ddl(Applier *applier, const BinlogEvent *ev, const BinlogQuery *q,
 							applier->channel ? "\" " : "",
 							applier->log_file, applier->log_pos),
 					 errdetail("Statement in database \"%s\": %.400s", db, query)));
+			break;
+		case DDL_OUTCOME_OUT_OF_SCOPE:
+			ereport(DEBUG1,
+					(errmsg("mysql_replica passed over a statement on tables the channel does not replicate"),
+					 errdetail("Statement in database \"%s\": %.200s", db, query)));
 			break;
 		case DDL_OUTCOME_IGNORED:
 			ereport(LOG,

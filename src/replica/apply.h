@@ -59,6 +59,10 @@ extern Datum convert_binlog_value(const BinlogValue *value,
 								  const BinlogTableMap *map, int col,
 								  bool *isnull);
 extern char *binlog_value_describe(const BinlogValue *value);
+extern char *mysql_zero_date_text(const char *text, const char *attname,
+								  bool *isnull);
+extern StringInfo mysql_geometry_ewkb(const uint8 *p, size_t len,
+									  const char *attname);
 extern char *convert_mysql_json(const BinlogValue *value,
 								TargetColumn *column);
 

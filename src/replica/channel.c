@@ -41,6 +41,7 @@ const char *const ChannelStateNames[] = {
 	"waiting to reconnect",
 	"streaming",
 	"applying",
+	"snapshot",
 	"error"
 };
 
@@ -284,6 +285,8 @@ channel_launch(const char *name, bool notice_if_running)
 	slot->connect_attempts = 0;
 	slot->skipped_statements = 0;
 	slot->last_skipped_statement[0] = '\0';
+	slot->snapshot_table[0] = '\0';
+	slot->snapshot_rows = 0;
 	slot->last_error[0] = '\0';
 	slot->last_error_time = 0;
 	SpinLockRelease(&slot->mutex);
@@ -488,6 +491,17 @@ channel_set_error(ChannelSlot *slot, const char *message)
 	SpinLockAcquire(&slot->mutex);
 	strlcpy(slot->last_error, message, MAX_LAST_ERROR_LEN);
 	slot->last_error_time = message[0] != '\0' ? now : 0;
+	SpinLockRelease(&slot->mutex);
+}
+
+/* Show the table the snapshot copies (empty: none) and its rows so far. */
+void
+channel_snapshot_progress(ChannelSlot *slot, const char *table, uint64 rows)
+{
+	SpinLockAcquire(&slot->mutex);
+	if (table != NULL)
+		strlcpy(slot->snapshot_table, table, sizeof(slot->snapshot_table));
+	slot->snapshot_rows = rows;
 	SpinLockRelease(&slot->mutex);
 }
 

@@ -300,29 +300,29 @@ bit_text(const BinlogValue *value, TargetColumn *column,
 }
 
 /*
- * MySQL keeps a geometry as a 4-byte little-endian SRID followed by WKB.
- * Return WKB for SRID 0, else EWKB: the WKB with PostGIS's SRID flag in
+ * MySQL keeps a geometry as a 4-byte little-endian SRID followed by WKB,
+ * in the binlog and in what a SELECT returns.  Return WKB for SRID 0, else
+ * EWKB: the WKB with PostGIS's SRID flag in
  * its type and the SRID after the type, which PostGIS reads directly.
  */
-static StringInfo
-geometry_ewkb(const BinlogValue *value, TargetColumn *column)
+StringInfo
+mysql_geometry_ewkb(const uint8 *p, size_t len, const char *attname)
 {
-	const uint8 *p = value->str.ptr;
 	StringInfo	out = makeStringInfo();
 	uint32		srid;
 	uint32		type;
 	bool		little;
 
-	if (value->str.len < 4 + 5)
+	if (len < 4 + 5)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("geometry value of column \"%s\" is too short",
-						column->attname)));
+						attname)));
 	srid = p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32) p[3] << 24);
 	p += 4;
 	if (srid == 0)
 	{
-		appendBinaryStringInfo(out, (const char *) p, value->str.len - 4);
+		appendBinaryStringInfo(out, (const char *) p, len - 4);
 		return out;
 	}
 
@@ -337,7 +337,7 @@ geometry_ewkb(const BinlogValue *value, TargetColumn *column)
 	for (int i = 0; i < 4; i++)
 		appendStringInfoChar(out, (char) (little ? srid >> (8 * i)
 										  : srid >> (8 * (3 - i))));
-	appendBinaryStringInfo(out, (const char *) p + 5, value->str.len - 9);
+	appendBinaryStringInfo(out, (const char *) p + 5, len - 9);
 	return out;
 }
 
@@ -389,9 +389,12 @@ convert_mysql_json(const BinlogValue *value, TargetColumn *column)
 	return text;
 }
 
-/* A zero date under mysql_replica.zero_date: NULL, -infinity or error. */
-static char *
-zero_date_text(const char *text, TargetColumn *column, bool *isnull)
+/*
+ * A zero date under mysql_replica.zero_date: NULL (*isnull set, NULL
+ * returned), "-infinity", or an error naming the column.
+ */
+char *
+mysql_zero_date_text(const char *text, const char *attname, bool *isnull)
 {
 	switch (mysql_replica_zero_date)
 	{
@@ -401,7 +404,7 @@ zero_date_text(const char *text, TargetColumn *column, bool *isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
 					 errmsg("zero date \"%s\" for column \"%s\" has no PostgreSQL value",
-							text, column->attname),
+							text, attname),
 					 errhint("Set mysql_replica.zero_date to \"null\" or \"infinity\" to replicate zero dates.")));
 			break;
 		default:
@@ -449,7 +452,9 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 
 		case BINLOG_VALUE_GEOMETRY:
 			{
-				StringInfo	ewkb = geometry_ewkb(value, column);
+				StringInfo	ewkb = mysql_geometry_ewkb(value->str.ptr,
+													   value->str.len,
+													   column->attname);
 
 				if (column->is_bytea)
 					return bytes_to_bytea((const uint8 *) ewkb->data,
@@ -504,7 +509,8 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 								column->attname)));
 			text = buf;
 			if (zero_date &&
-				(text = zero_date_text(buf, column, isnull)) == NULL)
+				(text = mysql_zero_date_text(buf, column->attname,
+											 isnull)) == NULL)
 				return (Datum) 0;
 			break;
 	}

@@ -20,12 +20,15 @@
  */
 #include "mysql_replica.h"
 
+#include "ddl/filter.h"
 #include "ddl/translate.h"
+#include "replica/snapshot.h"
 
 #include <math.h>
 
 #include "access/xact.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -38,6 +41,7 @@
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -55,6 +59,9 @@ typedef enum StreamEnd
 	STREAM_FATAL				/* retrying cannot help */
 } StreamEnd;
 
+/* Rows of the initial snapshot are handed over in batches of this size. */
+#define SNAPSHOT_BATCH_BYTES (256 * 1024)
+
 /* A channel's configuration, read from mysql_replica.channels. */
 typedef struct ChannelConfig
 {
@@ -64,6 +71,13 @@ typedef struct ChannelConfig
 	bool		idempotent;
 	bool		skip_unsupported_ddl;
 	int			drop_database;	/* a DdlDropDatabase */
+	bool		initial_snapshot;
+
+	/* the channel's scope: which tables, and the schemas of databases */
+	TableFilter *filter;
+	int			nmapped;
+	char	  **mapped_databases;
+	char	  **mapped_schemas;
 } ChannelConfig;
 
 static ChannelSlot *MySlot = NULL;
@@ -140,6 +154,56 @@ get_text(HeapTuple tuple, TupleDesc desc, int col)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
+/* The strings of a text[] column, in the current memory context. */
+static char **
+get_text_array(HeapTuple tuple, TupleDesc desc, int col, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tuple, desc, col, &isnull);
+	Datum	   *elems;
+	char	  **strings;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, NULL, n);
+	strings = palloc(sizeof(char *) * Max(*n, 1));
+	for (int i = 0; i < *n; i++)
+		strings[i] = TextDatumGetCString(elems[i]);
+	return strings;
+}
+
+/*
+ * The channel's scope: its table filter and schema map, kept for the
+ * worker's life (the filter is plain C, malloc'd, as the snapshot reader
+ * thread reads it too).
+ */
+static void
+load_scope(ChannelConfig *config, HeapTuple tuple, TupleDesc desc)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+	int			ninclude;
+	int			nexclude;
+	int			nschemas;
+	char	  **include = get_text_array(tuple, desc, 15, &ninclude);
+	char	  **exclude = get_text_array(tuple, desc, 16, &nexclude);
+	char		err[256];
+
+	config->mapped_databases = get_text_array(tuple, desc, 17, &config->nmapped);
+	config->mapped_schemas = get_text_array(tuple, desc, 18, &nschemas);
+	MemoryContextSwitchTo(oldcxt);
+
+	config->filter = table_filter_create((const char *const *) include, ninclude,
+										 (const char *const *) exclude, nexclude,
+										 err, sizeof(err));
+	if (config->filter == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid table filter of channel \"%s\": %s",
+						MyChannel, err)));
+}
+
 /*
  * Read the channel's configuration and position.  Returns false if the
  * channel has been dropped or has no source.
@@ -163,7 +227,10 @@ load_config(Applier *applier, ChannelConfig *config)
 	if (SPI_execute_with_args("SELECT host, port, username, password, "
 							  "server_id, connect_retry, retry_count, "
 							  "heartbeat_period, ssl_mode, exec_mode, "
-							  "auto_position, unsupported_ddl, drop_database "
+							  "auto_position, unsupported_ddl, drop_database, "
+							  "initial_snapshot, include_tables, exclude_tables, "
+							  "ARRAY(SELECT key FROM jsonb_each_text(schema_map) ORDER BY key), "
+							  "ARRAY(SELECT value FROM jsonb_each_text(schema_map) ORDER BY key) "
 							  "FROM mysql_replica.channels WHERE channel = $1",
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the configuration of channel \"%s\"",
@@ -207,6 +274,9 @@ load_config(Applier *applier, ChannelConfig *config)
 		s = get_text(tuple, desc, 13);
 		config->drop_database = strcmp(s, "always") == 0 ? DDL_DROP_ALWAYS
 			: strcmp(s, "never") == 0 ? DDL_DROP_NEVER : DDL_DROP_CREATED;
+		config->initial_snapshot =
+			DatumGetBool(SPI_getbinval(tuple, desc, 14, &isnull));
+		load_scope(config, tuple, desc);
 	}
 
 	applier_load_position(applier);
@@ -315,6 +385,15 @@ stream(Applier *applier, Producer *producer, const SourceConfig *source,
 					source_message_free(msg);
 					return fatal ? STREAM_FATAL : STREAM_RETRY;
 				}
+
+			case SOURCE_MSG_SNAPSHOT_POINT:
+			case SOURCE_MSG_TABLE:
+			case SOURCE_MSG_ROWS:
+			case SOURCE_MSG_TABLE_END:
+			case SOURCE_MSG_SNAPSHOT_END:
+				elog(ERROR, "binlog producer sent snapshot message %d",
+					 (int) msg->kind);
+				break;
 		}
 		source_message_free(msg);
 	}
@@ -399,6 +478,89 @@ run_channel(Applier *applier, ChannelConfig *config)
 }
 
 /*
+ * The initial snapshot, for a channel that has no position yet: copy the
+ * included tables, then the channel's position is the snapshot's point.
+ * A lost connection is retried like streaming's, from scratch.  Returns
+ * false when stopped.
+ */
+static bool
+run_initial_snapshot(Applier *applier, ChannelConfig *config)
+{
+	int			failures = 0;
+	char		errbuf[1024];
+
+	for (;;)
+	{
+		SnapshotConfig snap;
+		SnapshotResult result;
+		char		starterr[256];
+
+		if (stop_requested())
+			return false;
+
+		channel_set_state(MySlot, CHANNEL_SNAPSHOT);
+		SpinLockAcquire(&MySlot->mutex);
+		MySlot->connect_attempts++;
+		SpinLockRelease(&MySlot->mutex);
+
+		memset(&snap, 0, sizeof(snap));
+		snap.source = config->source;
+		snap.source.queue_max_bytes = (size_t) mysql_replica_queue_size_kb * 1024;
+		snap.batch_bytes = SNAPSHOT_BATCH_BYTES;
+		snap.filter = config->filter;
+		CurrentProducer = snapshot_start(&snap, starterr, sizeof(starterr));
+		if (CurrentProducer == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("could not start the snapshot thread of channel \"%s\"",
+							MyChannel),
+					 errdetail_internal("%s", starterr)));
+
+		errbuf[0] = '\0';
+		result = snapshot_run(applier, CurrentProducer, MySlot, MyChannel,
+							  stop_requested, errbuf, sizeof(errbuf));
+		stop_producer();
+
+		switch (result)
+		{
+			case SNAPSHOT_DONE:
+				channel_set_error(MySlot, "");
+				return true;
+			case SNAPSHOT_STOPPED:
+				return false;
+			case SNAPSHOT_FATAL:
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("mysql_replica channel \"%s\" cannot take a snapshot of its source",
+								MyChannel),
+						 errdetail_internal("%s", errbuf),
+						 errhint("Fix the source's settings or the replication user's privileges, or start the channel without a snapshot with change_source(initial_snapshot => false).")));
+				break;
+			case SNAPSHOT_RETRY:
+				break;
+		}
+
+		failures++;
+		channel_set_error(MySlot, errbuf);
+		if (failures > config->retry_count)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_FAILURE),
+					 errmsg("mysql_replica channel \"%s\" gave up its snapshot after %d failed attempts",
+							MyChannel, failures),
+					 errdetail_internal("%s", errbuf)));
+		ereport(LOG,
+				(errmsg("mysql_replica channel \"%s\": snapshot failed: %s",
+						MyChannel, errbuf),
+				 errdetail("Starting it over in %d seconds (retry %d of " INT64_FORMAT ").",
+						   config->connect_retry, failures,
+						   config->retry_count)));
+		channel_set_state(MySlot, CHANNEL_WAITING_TO_RECONNECT);
+		if (wait_or_stop(config->connect_retry * 1000L))
+			return false;
+	}
+}
+
+/*
  * Record an error that ends the worker in the status view: the message,
  * its detail and the context that names the event and position.
  */
@@ -474,7 +636,19 @@ mysql_replica_worker_main(Datum main_arg)
 		applier_set_options(applier, config.idempotent, stop_requested);
 		applier_set_ddl_policy(applier, true, config.skip_unsupported_ddl,
 							   config.drop_database);
-		run_channel(applier, &config);
+		ddl_set_scope(config.filter, config.nmapped, config.mapped_databases,
+					  config.mapped_schemas);
+
+		/* a channel with no position starts from a copy of the tables */
+		if (config.initial_snapshot &&
+			applier_log_file(applier)[0] == '\0' &&
+			applier_gtid_executed(applier)[0] == '\0')
+		{
+			if (run_initial_snapshot(applier, &config))
+				run_channel(applier, &config);
+		}
+		else
+			run_channel(applier, &config);
 	}
 	PG_CATCH();
 	{

@@ -101,7 +101,11 @@ sub _default_server_id
 #   server_id       default 1000 + a small number per channel name
 #   connect_retry   default 1 (seconds), so reconnect tests stay quick
 #   retry_count, heartbeat_period, log_file, log_pos, ssl_mode, exec_mode,
-#   auto_position, gtid_executed
+#   auto_position, gtid_executed, unsupported_ddl, drop_database,
+#   include_tables, exclude_tables (SQL array literals, '{d.%}'),
+#   schema_map (JSON text)
+#   initial_snapshot  default 'false': the tests that want the source's
+#                   existing tables copied ask for it
 #   start           default 1
 sub configure_channel
 {
@@ -115,10 +119,12 @@ sub configure_channel
 		password      => $opts{password}      // 'repl_password',
 		server_id     => $opts{server_id}     // _default_server_id($channel),
 		connect_retry => $opts{connect_retry} // 1,
+		initial_snapshot => $opts{initial_snapshot} // 'false',
 		map { $_ => $opts{$_} }
 		  grep { defined $opts{$_} }
 		  qw(retry_count heartbeat_period log_file log_pos ssl_mode
-		  exec_mode auto_position gtid_executed));
+		  exec_mode auto_position gtid_executed unsupported_ddl
+		  drop_database include_tables exclude_tables schema_map));
 
 	my @named;
 	foreach my $arg (sort keys %args)

@@ -55,6 +55,25 @@ SELECT unsupported_ddl, drop_database FROM mysql_replica.status;
 SELECT mysql_replica.change_source(unsupported_ddl => 'stop',
 	drop_database => 'created');
 
+-- the initial snapshot and the channel's scope: table patterns and a map
+-- of databases to schemas, checked when given
+SELECT initial_snapshot, include_tables, exclude_tables, schema_map
+FROM mysql_replica.status;
+SELECT mysql_replica.change_source(include_tables => '{shop}');
+SELECT mysql_replica.change_source(exclude_tables => '{.audit}');
+SELECT mysql_replica.change_source(include_tables => '{NULL}');
+SELECT mysql_replica.change_source(schema_map => '["shop"]');
+SELECT mysql_replica.change_source(schema_map => '{"shop": 1}');
+SELECT mysql_replica.change_source(initial_snapshot => false,
+	include_tables => '{shop.%,app.users}',
+	exclude_tables => ARRAY['%.audit\_%'],
+	schema_map => '{"shop": "shop_replica"}');
+SELECT initial_snapshot, include_tables, exclude_tables, schema_map
+FROM mysql_replica.status;
+SELECT * FROM mysql_replica.snapshot_progress;
+SELECT mysql_replica.change_source(initial_snapshot => true,
+	include_tables => '{}', exclude_tables => '{}', schema_map => '{}');
+
 -- GTID positioning: a GTID state in either source's format, checked early
 SELECT mysql_replica.change_source(gtid_executed => 'not-a-gtid');
 SELECT mysql_replica.change_source(auto_position => true,
