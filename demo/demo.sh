@@ -7,9 +7,11 @@
 # It installs what it needs, builds and installs the extension, then starts
 # a throwaway MariaDB and a throwaway PostgreSQL (as the postgres OS user,
 # in a temporary directory, reachable on 127.0.0.1 / a Unix socket only),
-# creates a small shop schema on both sides, starts a replication channel,
-# runs a few thousand inserts, updates and deletes on MariaDB while showing
-# the channel's status, compares both sides, and shuts everything down.
+# creates a small shop database with customers on MariaDB, starts a
+# replication channel on an empty PostgreSQL (which copies the existing
+# tables, then streams), runs a few thousand inserts, updates and deletes
+# with a schema migration in the middle on MariaDB while showing the
+# channel's status, compares both sides, and shuts everything down.
 #
 # Set MR_SKIP_BUILD=1 to skip the package and build steps.
 
@@ -75,10 +77,11 @@ mr_pg_start "$WORK/pg" "$PG_PORT" \
 	"shared_preload_libraries = 'mysql_replica'" \
 	"mysql_replica.database = 'postgres'"
 
-# --- schema on both sides ---------------------------------------------------
-# The source tables exist before the channel starts: a channel configured
-# without a position starts at the current end of the binlog.
-mr_log "creating the sample schema on MariaDB and PostgreSQL"
+# --- the source's existing data -------------------------------------------
+# The shop exists on MariaDB before the channel starts; PostgreSQL has
+# nothing but the extension.  The channel's initial snapshot creates the
+# tables and copies the rows, then streams from the snapshot's point.
+mr_log "creating the shop database on MariaDB"
 maria <<'SQL'
 CREATE USER 'repl'@'%' IDENTIFIED BY 'demo_password';
 GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.* TO 'repl'@'%';
@@ -99,24 +102,20 @@ CREATE TABLE shop.orders (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 SQL
 
-pg <<'SQL'
-CREATE EXTENSION mysql_replica;
-CREATE SCHEMA shop;
-CREATE TABLE shop.customers (
-  id int PRIMARY KEY,
-  name varchar(100) NOT NULL,
-  email varchar(100),
-  balance numeric(12,2) NOT NULL DEFAULT 0,
-  created timestamp NOT NULL
-);
-CREATE TABLE shop.orders (
-  id bigint PRIMARY KEY,
-  customer_id int NOT NULL,
-  amount numeric(10,2) NOT NULL,
-  status varchar(20) NOT NULL,
-  note text
-);
-SQL
+# 200 customers already in the shop
+perl -e '
+	my @names = ("Ana", "Björn", "Chloé", "Dmitri", "Eun-ji", "Farah", "Zoë");
+	print "BEGIN;\n";
+	for my $c (1 .. 200) {
+		my $n = $names[$c % @names] . " #$c";
+		printf "INSERT INTO shop.customers VALUES (%d, %s, %s, 0, %s);\n",
+		  $c, "\x27$n\x27", ($c % 5 ? "\x27c$c\@example.com\x27" : "NULL"),
+		  "\x272024-01-01 00:00:00\x27" ;
+	}
+	print "COMMIT;\n";
+' | maria
+
+pg -c 'CREATE EXTENSION mysql_replica'
 
 # --- channel ------------------------------------------------------------------
 mr_log "configuring and starting the replication channel"
@@ -128,27 +127,29 @@ SELECT mysql_replica.change_source(
 SELECT mysql_replica.start_replica();
 SQL
 
+mr_log "waiting for the initial snapshot"
+for _ in $(seq 1 120); do
+	state=$(pg -At -c "SELECT state FROM mysql_replica.status")
+	[ "$state" = streaming ] || [ "$state" = error ] && break
+	sleep 0.5
+done
+pg -c "SELECT source_database, source_table, target_table, state, rows_copied
+	FROM mysql_replica.snapshot_progress ORDER BY 1, 2"
+
 # --- workload -----------------------------------------------------------------
-# 200 customers, then 800 transactions: each places an order and charges the
-# customer; every 4th also ships an older order, every 10th cancels
-# (deletes) one.  That is a little over 3000 row changes.
+# 800 transactions: each places an order and charges the customer; every
+# 4th also ships an older order, every 10th cancels (deletes) one; half-way
+# the shop adds a column, an index and a table of reviews.  That is a
+# little over 3000 row changes.
+
 perl -e '
-	my @names = ("Ana", "Björn", "Chloé", "Dmitri", "Eun-ji", "Farah", "Zoë");
-	print "BEGIN;\n";
-	for my $c (1 .. 200) {
-		my $n = $names[$c % @names] . " #$c";
-		printf "INSERT INTO shop.customers VALUES (%d, %s, %s, 0, %s);\n",
-		  $c, "\x27$n\x27", ($c % 5 ? "\x27c$c\@example.com\x27" : "NULL"),
-		  "\x272024-01-01 00:00:00\x27" ;
-	}
-	print "COMMIT;\n";
 	my $seed = 42;
 	sub rnd { $seed = ($seed * 1103515245 + 12345) % 2147483648; $seed % $_[0] }
 	for my $o (1 .. 800) {
 		my $c = 1 + rnd(200);
 		my $amount = sprintf("%d.%02d", 1 + rnd(300), rnd(100));
 		print "BEGIN;\n";
-		print "INSERT INTO shop.orders VALUES ($o, $c, $amount, \x27new\x27, \x27order $o\x27);\n";
+		print "INSERT INTO shop.orders (id, customer_id, amount, status, note) VALUES ($o, $c, $amount, \x27new\x27, \x27order $o\x27);\n";
 		print "UPDATE shop.customers SET balance = balance - $amount WHERE id = $c;\n";
 		print "UPDATE shop.orders SET status = \x27shipped\x27 WHERE id = ", $o - 3, ";\n"
 		  if $o % 4 == 0;
@@ -156,6 +157,16 @@ perl -e '
 		  if $o % 10 == 0;
 		print "COMMIT;\n";
 		print "DO SLEEP(0.1);\n" if $o % 20 == 0;
+
+		# a migration half-way: a column, an index and a new table
+		if ($o == 400) {
+			print "ALTER TABLE shop.orders ADD COLUMN shipped_at datetime NULL AFTER status, ADD INDEX idx_customer (customer_id);\n";
+			print "CREATE TABLE shop.reviews (id int AUTO_INCREMENT PRIMARY KEY, order_id bigint NOT NULL, stars tinyint NOT NULL, body text) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n";
+		}
+		if ($o > 400 && $o % 4 == 0) {
+			print "UPDATE shop.orders SET shipped_at = \x272024-02-01 10:00:00\x27 WHERE id = ", $o - 3, ";\n";
+			print "INSERT INTO shop.reviews (order_id, stars, body) VALUES (", $o - 3, ", ", 1 + rnd(5), ", \x27review of order ", $o - 3, " ✓\x27);\n";
+		}
 	}
 ' >"$WORK/workload.sql"
 
@@ -223,8 +234,12 @@ compare customers \
 	"CONCAT_WS('|', id, name, email, balance, DATE_FORMAT(created, '%Y-%m-%d %H:%i:%s'))" \
 	"concat_ws('|', id, name, email, balance, to_char(created, 'YYYY-MM-DD HH24:MI:SS'))"
 compare orders \
-	"CONCAT_WS('|', id, customer_id, amount, status, note)" \
-	"concat_ws('|', id, customer_id, amount, status, note)"
+	"CONCAT_WS('|', id, customer_id, amount, status, note, DATE_FORMAT(shipped_at, '%Y-%m-%d %H:%i:%s'))" \
+	"concat_ws('|', id, customer_id, amount, status, note, to_char(shipped_at, 'YYYY-MM-DD HH24:MI:SS'))"
+compare reviews \
+	"CONCAT_WS('|', id, order_id, stars, body)" \
+	"concat_ws('|', id, order_id, stars, body)"
+pg -c '\d shop.orders'
 
 mr_log "stopping the channel"
 pg -c "SELECT mysql_replica.stop_replica()" >/dev/null
