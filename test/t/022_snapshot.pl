@@ -22,8 +22,10 @@
 # Part 2: stop_replica during the copy of a 300,000-row wide table returns
 # promptly, the channel is stopped, the half-copied table is neither shown
 # as done nor left with rows; the next start_replica takes the snapshot
-# again from a new point and everything matches, rows written while the
-# channel was stopped included.
+# again from a new point (the tables the stopped attempt finished are
+# copied again, an existing PostgreSQL table it copied into is emptied
+# first) and everything matches, rows written while the channel was
+# stopped included.
 #
 # Part 3: a PostgreSQL table that already holds rows stops the snapshot
 # with an error naming it and keeps its rows; emptied, it is copied into.
@@ -484,61 +486,80 @@ $node->stop;
 
 my_sql(
 	q{
-CREATE DATABASE bulk;
-CREATE TABLE bulk.wide (
+CREATE DATABASE warehouse;
+CREATE DATABASE app;
+CREATE TABLE warehouse.wide (
   id int NOT NULL PRIMARY KEY, k int NOT NULL,
   a varchar(255), b varchar(255), c char(60), n decimal(12,2),
   KEY idx_k (k)
 ) ENGINE=InnoDB;
-INSERT INTO bulk.wide
+INSERT INTO warehouse.wide
 SELECT seq, seq % 1000,
        REPEAT(MD5(seq), 7), CONCAT(REPEAT(SHA1(seq), 6), ' ä'),
        LEFT(SHA2(seq, 256), 60), seq / 100
   FROM (SELECT CAST(seq AS SIGNED) AS seq FROM snap.seq_1_to_300000) AS s;
-CREATE TABLE bulk.small (id int NOT NULL PRIMARY KEY, v varchar(20));
-INSERT INTO bulk.small SELECT seq, CONCAT('v', seq) FROM snap.seq_1_to_10;
+CREATE TABLE app.settings (id int NOT NULL PRIMARY KEY, v varchar(20));
+INSERT INTO app.settings SELECT seq, CONCAT('v', seq) FROM snap.seq_1_to_10;
 });
 
-# Count and a fingerprint of the rows of bulk.wide (the sum of the first
-# 60 bits of each row's MD5), computed by each side.
-my $wide_row_maria =
-  q{CONCAT_WS('|', id, k, a, b, c, n)};
-my $wide_row_pg = q{concat_ws('|', id, k, a, b, c::text, n)};
+# Count and a fingerprint of the rows of warehouse.wide (the sum of the
+# first 60 bits of each row's MD5), computed by each side.
+my $wide_row_maria = q{CONCAT_WS('|', id, k, a, b, c, n)};
+my $wide_row_pg     = q{concat_ws('|', id, k, a, b, c::text, n)};
+
 sub wide_fingerprint_maria
 {
 	return my_sql(
-		"SELECT CONCAT(COUNT(*), ' ', SUM(CAST(CONV(LEFT(MD5($wide_row_maria), 15), 16, 10) AS UNSIGNED))) FROM bulk.wide"
-	);
+		"SELECT CONCAT(COUNT(*), ' ', SUM(CAST(CONV(
+		   LEFT(MD5($wide_row_maria), 15), 16, 10) AS UNSIGNED)))
+		 FROM warehouse.wide");
 }
+
 sub wide_fingerprint_pg
 {
 	my ($node) = @_;
-	return $node->safe_psql('postgres',
-		"SELECT count(*) || ' ' || coalesce(sum(('x' || lpad(left(md5($wide_row_pg), 15), 16, '0'))::bit(64)::bigint), 0) FROM bulk.wide"
-	);
+	return $node->safe_psql(
+		'postgres',
+		"SELECT count(*) || ' ' || coalesce(sum(
+		   ('x' || lpad(left(md5($wide_row_pg), 15), 16, '0'))::bit(64)::bigint),
+		   0)
+		 FROM warehouse.wide");
 }
 
 my ($node2, $postgis2) = snapshot_node('replica2');
-# An existing empty table is copied into, keeping its PostgreSQL definition.
-$node2->safe_psql('postgres',
-	q{CREATE SCHEMA bulk;
-	  CREATE TABLE bulk.small (id int PRIMARY KEY, v varchar(20),
-	                           pg_note text DEFAULT 'made in PostgreSQL');});
+# An existing empty table is copied into, keeping its PostgreSQL
+# definition.  If the stop below comes after its copy, the next attempt
+# must empty it first.
+$node2->safe_psql(
+	'postgres', q{
+	CREATE SCHEMA app;
+	CREATE TABLE app.settings (id int PRIMARY KEY, v varchar(20),
+	  pg_note text DEFAULT 'made in PostgreSQL');});
 
 configure_channel($node2, $maria, initial_snapshot => 'true');
 ok( poll_until(
 		$node2, q{SELECT rows_copied > 0 FROM mysql_replica.snapshot_progress
-		          WHERE source_database = 'bulk' AND source_table = 'wide'
+		          WHERE source_database = 'warehouse' AND source_table = 'wide'
 		            AND state = 'copying'},
 		't', 300),
-	'the copy of bulk.wide has begun');
+	'the copy of warehouse.wide has begun');
 is(channel_status($node2)->{state}, 'snapshot',
 	'the channel is in state snapshot while it copies');
-my $copied_before_stop = table_progress($node2, 'bulk.wide')->{rows_copied};
+my $copied_before_stop =
+  table_progress($node2, 'warehouse.wide')->{rows_copied};
+# The tables finished before the stop: the next attempt must drop (or, for
+# app.settings, empty) them and copy them again.
+note 'tables done before the stop: '
+  . $node2->safe_psql(
+	'postgres', q{
+	SELECT coalesce(string_agg(source_database || '.' || source_table, ', '
+	                           ORDER BY source_database,
+	                                    source_table), 'none')
+	FROM mysql_replica.snapshot_progress WHERE state = 'done'});
 my $t0 = time();
 stop_channel($node2);
 my $took = time() - $t0;
-diag sprintf('stop_replica during the copy of bulk.wide took %.0f ms '
+diag sprintf('stop_replica during the copy of warehouse.wide took %.0f ms '
 	  . '(%s rows copied when it was called)',
 	$took * 1000, $copied_before_stop);
 cmp_ok($took, '<', $stop_bound, 'stop_replica during the copy returns promptly');
@@ -547,25 +568,25 @@ $st = channel_status($node2);
 is($st->{state},      'stopped', 'after the stop: state is stopped');
 is($st->{worker_pid}, undef,     'after the stop: no worker');
 {
-	my $prog = table_progress($node2, 'bulk.wide');
+	my $prog = table_progress($node2, 'warehouse.wide');
 	isnt(defined $prog ? $prog->{state} : 'no row', 'done',
-		'after the stop: bulk.wide is not shown as done');
+		'after the stop: warehouse.wide is not shown as done');
 	my $rows =
-	  pg_table_exists($node2, 'bulk', 'wide')
-	  ? $node2->safe_psql('postgres', 'SELECT count(*) FROM bulk.wide')
+	  pg_table_exists($node2, 'warehouse', 'wide')
+	  ? $node2->safe_psql('postgres', 'SELECT count(*) FROM warehouse.wide')
 	  : 0;
-	is($rows, 0, 'after the stop: bulk.wide has no rows in PostgreSQL');
+	is($rows, 0, 'after the stop: warehouse.wide has no rows in PostgreSQL');
 }
 
 # Writes while the channel is stopped: the next snapshot, taken from a new
 # point, has them.
 my_sql(
 	q{
-INSERT INTO bulk.wide SELECT seq, 7, 'added while stopped', NULL, NULL, NULL
+INSERT INTO warehouse.wide SELECT seq, 7, 'added while stopped', NULL, NULL, NULL
   FROM snap.seq_300001_to_300100;
-UPDATE bulk.wide SET n = -n, a = 'changed while stopped' WHERE id <= 50;
-DELETE FROM bulk.wide WHERE id BETWEEN 1000 AND 1099;
-INSERT INTO bulk.small VALUES (11, 'eleven');
+UPDATE warehouse.wide SET n = -n, a = 'changed while stopped' WHERE id <= 50;
+DELETE FROM warehouse.wide WHERE id BETWEEN 1000 AND 1099;
+INSERT INTO app.settings VALUES (11, 'eleven');
 UPDATE snap.nums SET iv = 0 WHERE id <= 10;
 INSERT INTO other.users (name, email) VALUES ('stopped', 's@example.org');
 });
@@ -575,15 +596,16 @@ ok( wait_for_state($node2, 'streaming', 'default', $snapshot_timeout),
 	'started again: the snapshot completes and the channel streams');
 ok(wait_caught_up($node2, $maria), 'started again: caught up');
 is(wide_fingerprint_pg($node2), wide_fingerprint_maria(),
-	'started again: bulk.wide has the same row count and rows as MariaDB');
-compare_schema($node2, $maria, 'bulk', 'wide');
+	'started again: warehouse.wide has the same row count and rows as '
+	  . 'MariaDB');
+compare_schema($node2, $maria, 'warehouse', 'wide');
 compare_everything($node2, $postgis2, 'part 2');
 {
-	my ($p, $m) = compare_table($node2, $maria, 'bulk.small');
-	is_deeply($p, $m, 'started again: bulk.small was copied into');
+	my ($p, $m) = compare_table($node2, $maria, 'app.settings');
+	is_deeply($p, $m, 'started again: app.settings was copied into');
 }
 is( $node2->safe_psql('postgres',
-		q{SELECT count(*) FROM bulk.small WHERE pg_note = 'made in PostgreSQL'}),
+		q{SELECT count(*) FROM app.settings WHERE pg_note = 'made in PostgreSQL'}),
 	'11', 'the existing table kept its own definition and defaults');
 is( $node2->safe_psql(
 		'postgres', q{
@@ -593,10 +615,11 @@ is( $node2->safe_psql(
 is( $node2->safe_psql(
 		'postgres', q{
 		SELECT count(*) FROM mysql_replica.snapshot_progress
-		WHERE source_database = 'bulk' AND source_table = 'wide'}),
-	'1', 'snapshot_progress lists bulk.wide once');
-is(table_progress($node2, 'bulk.wide')->{rows_copied},
-	'300000', 'snapshot_progress: rows_copied of bulk.wide is its row count');
+		WHERE source_database = 'warehouse' AND source_table = 'wide'}),
+	'1', 'snapshot_progress lists warehouse.wide once');
+is(table_progress($node2, 'warehouse.wide')->{rows_copied},
+	'300000',
+	'snapshot_progress: rows_copied of warehouse.wide is its row count');
 
 $node2->stop;
 
