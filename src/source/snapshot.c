@@ -622,7 +622,19 @@ copy_table(Producer *producer, MYSQL *mysql, const char *db,
 		}
 		if (column++ > 0)
 			buf_append_sql(sql, ", ");
-		buf_append_ident(sql, row[0]);
+
+		/*
+		 * The text protocol prints FLOAT with 6 significant digits; as a
+		 * DOUBLE it prints every digit of the float's exact value.
+		 */
+		if (strcasecmp(row[1], "float") == 0)
+		{
+			buf_append_sql(sql, "(");
+			buf_append_ident(sql, row[0]);
+			buf_append_sql(sql, " + 0e0)");
+		}
+		else
+			buf_append_ident(sql, row[0]);
 
 		buf_append_field(payload, row[0]);
 		type_at = payload->len;
