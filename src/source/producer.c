@@ -103,6 +103,17 @@ source_message_with_data(const SourceMessage *msg, const char *data,
 	return copy;
 }
 
+bool
+producer_has_pending(Producer *producer)
+{
+	bool		pending;
+
+	pthread_mutex_lock(&producer->lock);
+	pending = producer->head != NULL;
+	pthread_mutex_unlock(&producer->lock);
+	return pending;
+}
+
 void
 source_message_free(SourceMessage *msg)
 {
@@ -483,7 +494,9 @@ source_binlog_end(MYSQL *mysql, SourceMessage *msg, char **gtid_set,
 		snprintf(err, errlen, "could not read the source's binlog position "
 				 "(the user needs the BINLOG MONITOR or REPLICATION CLIENT "
 				 "privilege): %s", mysql_error(mysql));
-		*fatal = source_error_is_privilege(mysql_errno(mysql));
+
+		/* retried: the privilege can be granted while the channel waits */
+		*fatal = false;
 		return false;
 	}
 	res = mysql_store_result(mysql);
