@@ -4,11 +4,20 @@
  *	  The applier: replays the binlog events of one channel as PostgreSQL
  *	  transactions through SPI.
  *
- * One source transaction becomes one PostgreSQL transaction, which also
- * updates the channel's row in mysql_replica.channel_position with the
- * binlog position of the transaction's end.  Data and position commit
+ * Source transactions are applied in PostgreSQL transactions that also
+ * update the channel's row in mysql_replica.channel_position with the
+ * binlog position of the last one's end.  Data and position commit
  * together, so after any crash the channel resumes exactly after the last
- * transaction that PostgreSQL committed.
+ * transaction that PostgreSQL committed.  While more events wait in the
+ * queue (the channel is catching up), up to GROUP_MAX_TRANSACTIONS small
+ * source transactions share one PostgreSQL transaction, which saves a
+ * commit and a position update per source transaction; when the queue is
+ * empty every source transaction commits at once.  The events of a group
+ * are kept until it commits: if one of its source transactions fails (or
+ * rolls back), the group is rolled back and its events applied again one
+ * source transaction per PostgreSQL transaction, so that the failure is
+ * reported, and skipped with skip_transaction(), for that transaction
+ * alone.
  *
  * Rows are written with prepared statements whose parameters are the
  * decoded values; identifiers are quoted, nothing from the binlog is ever
@@ -52,6 +61,14 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+
+/*
+ * Grouping of small source transactions: at most this many per PostgreSQL
+ * transaction, and no more joining once the group's events take this many
+ * bytes (they are kept until the group commits).
+ */
+#define GROUP_MAX_TRANSACTIONS	100
+#define GROUP_MAX_BYTES			((size_t) 4 << 20)
 
 /* The GTID of the source transaction being applied, either flavor. */
 typedef struct PendingGtid
@@ -141,6 +158,23 @@ struct Applier
 
 	bool		in_transaction;
 	List	   *savepoints;		/* names of open savepoints, innermost first */
+
+	/*
+	 * The PostgreSQL transaction, which may hold several finished source
+	 * transactions (a group) before the open one.
+	 */
+	bool		(*more_waiting) (void);	/* events queued behind this one;
+										 * NULL: never group */
+	bool		pg_open;
+	int			group_transactions; /* source transactions finished in it */
+	uint64		group_rows;
+	uint64		group_skipped_rows;
+	bool		group_skip_next;	/* skip_next when the group began */
+	bool		ungrouped;		/* no grouping until the next commit */
+	bool		applying_again; /* a failed group's events, one by one */
+	StringInfoData group_events;	/* the group's events: 4-byte length,
+									 * then the bytes, each */
+	char	   *committed_gtids;	/* GTID state at the last commit */
 	uint64		transaction_rows;
 	uint64		transaction_skipped_rows;
 
@@ -229,6 +263,13 @@ applier_create(ChannelSlot *slot, const char *channel)
 	applier->published_state = CHANNEL_CONNECTING;
 	applier->replicate_ddl = true;
 	applier->drop_database = DDL_DROP_CREATED;
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(context);
+
+		initStringInfo(&applier->group_events);
+		applier->committed_gtids = pstrdup("");
+		MemoryContextSwitchTo(oldcxt);
+	}
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
@@ -347,6 +388,17 @@ advance_gtid(Applier *applier, const PendingGtid *gtid)
 				 errmsg("could not record GTID: %s", err.message)));
 }
 
+/* Keep the GTID state as committed, to come back to after a rollback. */
+static void
+remember_committed_gtids(Applier *applier)
+{
+	char	   *text = format_gtid_executed(applier);
+
+	if (applier->committed_gtids != NULL)
+		pfree(applier->committed_gtids);
+	applier->committed_gtids = MemoryContextStrdup(applier->context, text);
+}
+
 /*
  * Read the channel's committed position.  Called in a transaction with SPI
  * connected.
@@ -394,6 +446,7 @@ applier_load_position(Applier *applier)
 		d = SPI_getbinval(tuple, desc, 4, &isnull);
 		applier->skip_next = !isnull && DatumGetBool(d);
 	}
+	remember_committed_gtids(applier);
 }
 
 /* The GTID state of the last committed transaction, as text. */
@@ -603,6 +656,7 @@ applier_start_stream(Applier *applier, int checksum_alg,
 	}
 	strlcpy(applier->committed_file, log_file, BINLOG_MAX_FILE_NAME);
 	applier->committed_pos = log_pos;
+	remember_committed_gtids(applier);
 	publish_state(applier, CHANNEL_STREAMING);
 }
 
@@ -628,10 +682,13 @@ clear_table_maps(Applier *applier)
 void
 applier_abort(Applier *applier)
 {
-	if (applier->in_transaction)
+	bool		had_group = applier->pg_open;
+
+	if (applier->pg_open || applier->in_transaction)
 	{
 		AbortOutOfAnyTransaction();
 		applier->in_transaction = false;
+		applier->pg_open = false;
 	}
 
 	forget_savepoints(applier);
@@ -642,8 +699,31 @@ applier_abort(Applier *applier)
 	applier->skipping = false;
 	applier->has_pending_gtid = false;
 	clear_table_maps(applier);
+
+	/* Back to the last commit, before any transaction of the group. */
+	if (had_group)
+	{
+		applier->skip_next = applier->group_skip_next;
+		parse_gtid_executed(applier, applier->committed_gtids);
+	}
+	applier->group_transactions = 0;
+	applier->group_rows = 0;
+	applier->group_skipped_rows = 0;
+	applier->ungrouped = false;
+	applier->applying_again = false;
+	resetStringInfo(&applier->group_events);
 	strlcpy(applier->log_file, applier->committed_file, BINLOG_MAX_FILE_NAME);
 	applier->log_pos = applier->committed_pos;
+}
+
+/*
+ * Apply events in groups of source transactions only while more_waiting()
+ * says that more events are queued.
+ */
+void
+applier_set_grouping(Applier *applier, bool (*more_waiting) (void))
+{
+	applier->more_waiting = more_waiting;
 }
 
 /* The transaction is over: its savepoints are gone with it. */
@@ -791,7 +871,12 @@ begin_source_transaction(Applier *applier, const BinlogEvent *ev)
 {
 	if (applier->in_transaction)
 		return;
-	begin_pg_transaction();
+	if (!applier->pg_open)
+	{
+		begin_pg_transaction();
+		applier->pg_open = true;
+		applier->group_skip_next = applier->skip_next;
+	}
 	applier->in_transaction = true;
 	applier->transaction_rows = 0;
 	applier->transaction_skipped_rows = 0;
@@ -812,51 +897,105 @@ begin_source_transaction(Applier *applier, const BinlogEvent *ev)
 	publish_state(applier, CHANNEL_APPLYING);
 }
 
-/* The source transaction ended: commit it with its position. */
+/* Whether the next source transaction may join the open group. */
+static bool
+group_may_grow(Applier *applier)
+{
+	return applier->more_waiting != NULL && !applier->ungrouped &&
+		!applier->applying_again &&
+		applier->group_transactions < GROUP_MAX_TRANSACTIONS &&
+		applier->group_events.len < GROUP_MAX_BYTES &&
+		applier->more_waiting();
+}
+
+/* Commit the PostgreSQL transaction with the position of its last event. */
+static void
+commit_group(Applier *applier)
+{
+	save_position(applier);
+	commit_pg_transaction();
+	applier->pg_open = false;
+
+	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
+	applier->committed_pos = applier->log_pos;
+	remember_committed_gtids(applier);
+
+	applier->total_transactions += applier->group_transactions;
+	applier->total_rows += applier->group_rows;
+	if (applier->slot != NULL)
+		channel_count(applier->slot, 0, applier->group_transactions,
+					  applier->group_rows, applier->group_skipped_rows);
+	applier->group_transactions = 0;
+	applier->group_rows = 0;
+	applier->group_skipped_rows = 0;
+	applier->ungrouped = false;
+	resetStringInfo(&applier->group_events);
+	pgstat_report_stat(false);
+}
+
+/*
+ * The source transaction ended.  It commits with its position, unless more
+ * events are waiting and the group may take the next transaction too.
+ */
 static void
 commit_source_transaction(Applier *applier)
 {
 	/* A COMMIT without a BEGIN still moves the position. */
-	if (!applier->in_transaction)
+	if (!applier->pg_open)
+	{
 		begin_pg_transaction();
+		applier->pg_open = true;
+		applier->group_skip_next = applier->skip_next;
+	}
 
 	if (applier->has_pending_gtid)
 		advance_gtid(applier, &applier->pending_gtid);
 	release_savepoints(applier, -1);
-	save_position(applier);
-	commit_pg_transaction();
 
 	if (applier->skipping)
 		ereport(LOG,
 				(errmsg("mysql_replica channel \"%s\" skipped the source transaction ending at %s:" UINT64_FORMAT,
 						applier->channel, applier->log_file, applier->log_pos),
 				 errdetail("skip_transaction() asked for it.")));
+	/* a skipped transaction commits alone, so it is never skipped twice */
+	if (applier->skipping)
+		applier->ungrouped = true;
 	applier->skipping = false;
 	applier->in_transaction = false;
 	applier->has_pending_gtid = false;
-	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
-	applier->committed_pos = applier->log_pos;
-	applier->total_transactions++;
-	applier->total_rows += applier->transaction_rows;
-	if (applier->slot != NULL)
-		channel_count(applier->slot, 0, 1, applier->transaction_rows,
-					  applier->transaction_skipped_rows);
+	applier->group_transactions++;
+	applier->group_rows += applier->transaction_rows;
+	applier->group_skipped_rows += applier->transaction_skipped_rows;
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
-	pgstat_report_stat(false);
+
+	if (!group_may_grow(applier))
+		commit_group(applier);
 }
 
+/*
+ * The source rolled its transaction back (it touched non-transactional
+ * tables).  In a group with earlier transactions, only these must go: the
+ * caller's retry applies the group again without grouping.
+ */
 static void
 rollback_source_transaction(Applier *applier)
 {
+	if (applier->group_transactions > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("source transaction rolled back inside a group of transactions")));
 	forget_savepoints(applier);
-	if (applier->in_transaction)
+	if (applier->pg_open)
 	{
 		AbortOutOfAnyTransaction();
-		applier->in_transaction = false;
+		applier->pg_open = false;
 	}
+	applier->in_transaction = false;
 	applier->skipping = false;
 	applier->has_pending_gtid = false;
+	applier->ungrouped = false;
+	resetStringInfo(&applier->group_events);
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
 }
@@ -2042,8 +2181,8 @@ handle_gtid(Applier *applier, const BinlogEvent *ev)
  * Apply one binlog event.  Errors are raised with ereport, with a context
  * line naming the event and its position.
  */
-void
-applier_handle_event(Applier *applier, const uint8 *data, size_t len)
+static void
+apply_event(Applier *applier, const uint8 *data, size_t len)
 {
 	BinlogEvent ev;
 	BinlogError err;
@@ -2080,6 +2219,126 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 	applier->current_event = NULL;
 	if (applier->slot != NULL)
 		channel_count(applier->slot, 1, 0, 0, 0);
+}
+
+/* Keep an event of the open group, to apply it again if the group fails. */
+static void
+retain_event(Applier *applier, const uint8 *data, size_t len)
+{
+	uint32		n = (uint32) len;
+
+	appendBinaryStringInfo(&applier->group_events, (const char *) &n,
+						   sizeof(n));
+	appendBinaryStringInfo(&applier->group_events, (const char *) data, len);
+}
+
+/*
+ * Roll the group back and apply its events again, one source transaction
+ * per PostgreSQL transaction.  The events end with the one being applied,
+ * whose failure, if it fails again, is then raised for its transaction
+ * alone.
+ */
+static void
+apply_group_again(Applier *applier)
+{
+	StringInfoData events = applier->group_events;
+
+	/* the events change hands: abort clears the group's buffer */
+	MemoryContextSwitchTo(applier->context);
+	initStringInfo(&applier->group_events);
+	applier_abort(applier);
+	MemoryContextSwitchTo(applier->context);
+	ereport(DEBUG1,
+			(errmsg("mysql_replica applies a group of source transactions again one by one")));
+
+	/*
+	 * Each transaction commits alone; the last one may be unfinished and
+	 * goes on ungrouped.
+	 */
+	applier->applying_again = true;
+	for (int pos = 0; pos < events.len;)
+	{
+		uint32		n;
+
+		memcpy(&n, events.data + pos, sizeof(n));
+		pos += sizeof(n);
+		apply_event(applier, (const uint8 *) events.data + pos, n);
+		pos += n;
+	}
+	applier->applying_again = false;
+	applier->ungrouped = true;
+	pfree(events.data);
+}
+
+/*
+ * Apply one binlog event from the stream.  Between the commits of a group
+ * of source transactions (see applier_set_grouping) the events are kept;
+ * an error in a group that holds finished transactions makes the group be
+ * applied again without grouping, so that the error belongs to one source
+ * transaction.  Errors are raised with ereport, with a context line naming
+ * the event and its position.
+ */
+void
+applier_handle_event(Applier *applier, const uint8 *data, size_t len)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	if (applier->more_waiting == NULL || applier->ungrouped)
+	{
+		apply_event(applier, data, len);
+		return;
+	}
+
+	/* between groups nothing is kept */
+	if (!applier->pg_open && !applier->in_transaction &&
+		!applier->has_pending_gtid)
+		resetStringInfo(&applier->group_events);
+
+	/*
+	 * A group that has grown too big to keep applies its events again
+	 * without grouping and goes on that way; a first transaction that is
+	 * too big simply commits alone.
+	 */
+	if (applier->group_events.len + len > GROUP_MAX_BYTES)
+	{
+		if (applier->group_transactions > 0)
+			apply_group_again(applier);
+		else
+		{
+			applier->ungrouped = true;
+			resetStringInfo(&applier->group_events);
+		}
+		apply_event(applier, data, len);
+		return;
+	}
+	retain_event(applier, data, len);
+
+	if (applier->group_transactions == 0)
+	{
+		apply_event(applier, data, len);
+		return;
+	}
+
+	PG_TRY();
+	{
+		apply_event(applier, data, len);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		/* a stop or a server shutdown is not the group's fault */
+		MemoryContextSwitchTo(applier->context);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			PG_RE_THROW();
+		FreeErrorData(edata);
+		FlushErrorState();
+		apply_group_again(applier);
+		MemoryContextSwitchTo(caller);
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -2186,7 +2445,7 @@ dispatch_event(Applier *applier, const BinlogEvent *evp)
 				 * it with the next commit, or now if the old file may be
 				 * purged before the next transaction arrives.
 				 */
-				if (!applier->in_transaction &&
+				if (!applier->in_transaction && !applier->pg_open &&
 					!(ev.header.flags & BINLOG_EVENT_ARTIFICIAL_F))
 				{
 					begin_pg_transaction();

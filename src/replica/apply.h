@@ -52,6 +52,7 @@ extern void applier_set_ddl_policy(Applier *applier, bool replicate_ddl,
 extern void applier_totals(Applier *applier, uint64 *transactions,
 						   uint64 *rows);
 extern void applier_abort(Applier *applier);
+extern void applier_set_grouping(Applier *applier, bool (*more_waiting) (void));
 
 /* convert.c */
 extern Datum convert_binlog_value(const BinlogValue *value,

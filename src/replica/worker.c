@@ -477,6 +477,13 @@ run_channel(Applier *applier, ChannelConfig *config)
 	}
 }
 
+/* Whether the producer has more events queued: the applier may group. */
+static bool
+events_waiting(void)
+{
+	return CurrentProducer != NULL && producer_has_pending(CurrentProducer);
+}
+
 /*
  * The initial snapshot, for a channel that has no position yet: copy the
  * included tables, then the channel's position is the snapshot's point.
@@ -634,6 +641,7 @@ mysql_replica_worker_main(Datum main_arg)
 						MyChannel, config.source.host, config.source.port)));
 
 		applier_set_options(applier, config.idempotent, stop_requested);
+		applier_set_grouping(applier, events_waiting);
 		applier_set_ddl_policy(applier, true, config.skip_unsupported_ddl,
 							   config.drop_database);
 		ddl_set_scope(config.filter, config.nmapped, config.mapped_databases,

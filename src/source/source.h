@@ -130,6 +130,9 @@ extern int	producer_wakeup_fd(Producer *producer);
  * wake-ups, so call it until it returns NULL before waiting on the fd.
  */
 extern SourceMessage *producer_next(Producer *producer);
+
+/* Whether messages are queued, without taking one. */
+extern bool producer_has_pending(Producer *producer);
 extern void source_message_free(SourceMessage *msg);
 
 /*
