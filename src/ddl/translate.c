@@ -2114,7 +2114,7 @@ rename_table(Translation *tr, Oid relid, const DdlName *to)
 
 /* Keep a table's counter at least at MySQL's AUTO_INCREMENT = n. */
 static void
-set_auto_increment(const char *table, Oid relid, uint64 next)
+set_auto_increment(Oid relid, uint64 next)
 {
 	List	   *seqs = getOwnedSequences(relid);
 
@@ -2125,7 +2125,6 @@ set_auto_increment(const char *table, Oid relid, uint64 next)
 					 linitial_oid(seqs), next, next,
 					 quote_identifier(get_namespace_name(get_rel_namespace(linitial_oid(seqs)))),
 					 quote_identifier(get_rel_name(linitial_oid(seqs)))));
-	(void) table;
 }
 
 static void
@@ -2262,7 +2261,7 @@ alter_table(Translation *tr, const DdlStatement *stmt)
 									 cl->options.comment[0]
 									 ? quote_literal_cstr(cl->options.comment)
 									 : "NULL"));
-				set_auto_increment(table, relid, cl->options.auto_increment);
+				set_auto_increment(relid, cl->options.auto_increment);
 				break;
 			case DDL_ALTER_CONVERT_CHARSET:
 				/* text is in the database encoding whatever MySQL's charset */

@@ -174,6 +174,10 @@ struct Applier
 	bool		applying_again; /* a failed group's events, one by one */
 	StringInfoData group_events;	/* the group's events: 4-byte length,
 									 * then the bytes, each */
+	int			current_start;	/* where the open transaction's events
+								 * start in group_events */
+	bool		current_kept;	/* they are all there (small enough) */
+	bool		rolled_back_in_group;	/* the open one was rolled back */
 	char	   *committed_gtids;	/* GTID state at the last commit */
 	uint64		transaction_rows;
 	uint64		transaction_skipped_rows;
@@ -267,6 +271,7 @@ applier_create(ChannelSlot *slot, const char *channel)
 		MemoryContext oldcxt = MemoryContextSwitchTo(context);
 
 		initStringInfo(&applier->group_events);
+		applier->current_kept = true;
 		applier->committed_gtids = pstrdup("");
 		MemoryContextSwitchTo(oldcxt);
 	}
@@ -675,6 +680,15 @@ clear_table_maps(Applier *applier)
 	}
 }
 
+/* Nothing of a group is kept any more. */
+static void
+forget_group_events(Applier *applier)
+{
+	resetStringInfo(&applier->group_events);
+	applier->current_start = 0;
+	applier->current_kept = true;
+}
+
 /*
  * The stream broke off or the worker is stopping: roll back a half-applied
  * transaction.  The next stream starts again at the committed position.
@@ -711,7 +725,8 @@ applier_abort(Applier *applier)
 	applier->group_skipped_rows = 0;
 	applier->ungrouped = false;
 	applier->applying_again = false;
-	resetStringInfo(&applier->group_events);
+	applier->rolled_back_in_group = false;
+	forget_group_events(applier);
 	strlcpy(applier->log_file, applier->committed_file, BINLOG_MAX_FILE_NAME);
 	applier->log_pos = applier->committed_pos;
 }
@@ -929,7 +944,7 @@ commit_group(Applier *applier)
 	applier->group_rows = 0;
 	applier->group_skipped_rows = 0;
 	applier->ungrouped = false;
-	resetStringInfo(&applier->group_events);
+	forget_group_events(applier);
 	pgstat_report_stat(false);
 }
 
@@ -971,6 +986,12 @@ commit_source_transaction(Applier *applier)
 
 	if (!group_may_grow(applier))
 		commit_group(applier);
+	else
+	{
+		/* the next transaction's events start here */
+		applier->current_start = applier->group_events.len;
+		applier->current_kept = true;
+	}
 }
 
 /*
@@ -982,9 +1003,12 @@ static void
 rollback_source_transaction(Applier *applier)
 {
 	if (applier->group_transactions > 0)
+	{
+		applier->rolled_back_in_group = true;
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				 errmsg("source transaction rolled back inside a group of transactions")));
+	}
 	forget_savepoints(applier);
 	if (applier->pg_open)
 	{
@@ -995,7 +1019,7 @@ rollback_source_transaction(Applier *applier)
 	applier->skipping = false;
 	applier->has_pending_gtid = false;
 	applier->ungrouped = false;
-	resetStringInfo(&applier->group_events);
+	forget_group_events(applier);
 	clear_table_maps(applier);
 	publish_state(applier, CHANNEL_STREAMING);
 }
@@ -2232,16 +2256,37 @@ retain_event(Applier *applier, const uint8 *data, size_t len)
 	appendBinaryStringInfo(&applier->group_events, (const char *) data, len);
 }
 
+/* Apply kept events, from offset start to end of the buffer's data. */
+static void
+apply_kept_events(Applier *applier, const char *data, int start, int end)
+{
+	for (int pos = start; pos < end;)
+	{
+		uint32		n;
+
+		memcpy(&n, data + pos, sizeof(n));
+		pos += sizeof(n);
+		apply_event(applier, (const uint8 *) data + pos, n);
+		pos += n;
+	}
+}
+
 /*
- * Roll the group back and apply its events again, one source transaction
- * per PostgreSQL transaction.  The events end with the one being applied,
- * whose failure, if it fails again, is then raised for its transaction
- * alone.
+ * A transaction of the group failed (edata) or rolled back: roll the group
+ * back and apply its finished transactions again, one per PostgreSQL
+ * transaction.  Then the open transaction: applied again alone when its
+ * events were kept, so that its failure is raised for it alone; else its
+ * error is raised again as it was, now that the position is the end of the
+ * transaction before it, and a rolled-back one is passed over.
  */
 static void
-apply_group_again(Applier *applier)
+apply_group_again(Applier *applier, ErrorData *edata)
 {
 	StringInfoData events = applier->group_events;
+	int			finished = applier->current_start;
+	bool		kept = applier->current_kept;
+	bool		rolled_back = applier->rolled_back_in_group;
+	uint64		failed_pos = applier->log_pos;
 
 	/* the events change hands: abort clears the group's buffer */
 	MemoryContextSwitchTo(applier->context);
@@ -2251,19 +2296,22 @@ apply_group_again(Applier *applier)
 	ereport(DEBUG1,
 			(errmsg("mysql_replica applies a group of source transactions again one by one")));
 
-	/*
-	 * Each transaction commits alone; the last one may be unfinished and
-	 * goes on ungrouped.
-	 */
 	applier->applying_again = true;
-	for (int pos = 0; pos < events.len;)
+	apply_kept_events(applier, events.data, 0, finished);
+	if (kept)
+		apply_kept_events(applier, events.data, finished, events.len);
+	else if (rolled_back)
 	{
-		uint32		n;
-
-		memcpy(&n, events.data + pos, sizeof(n));
-		pos += sizeof(n);
-		apply_event(applier, (const uint8 *) events.data + pos, n);
-		pos += n;
+		/* nothing of it was written: go on after it */
+		applier->log_pos = failed_pos;
+		applier->in_transaction = false;
+		applier->has_pending_gtid = false;
+		clear_table_maps(applier);
+	}
+	else
+	{
+		applier->applying_again = false;
+		ReThrowError(edata);
 	}
 	applier->applying_again = false;
 	applier->ungrouped = true;
@@ -2271,12 +2319,13 @@ apply_group_again(Applier *applier)
 }
 
 /*
- * Apply one binlog event from the stream.  Between the commits of a group
- * of source transactions (see applier_set_grouping) the events are kept;
- * an error in a group that holds finished transactions makes the group be
- * applied again without grouping, so that the error belongs to one source
- * transaction.  Errors are raised with ereport, with a context line naming
- * the event and its position.
+ * Apply one binlog event from the stream.  The events of a group of source
+ * transactions (see applier_set_grouping) are kept until it commits, those
+ * of the open transaction only while the group stays under
+ * GROUP_MAX_BYTES.  An error in a group that holds finished transactions
+ * makes the group be applied again without grouping, so that the error
+ * belongs to one source transaction.  Errors are raised with ereport,
+ * with a context line naming the event and its position.
  */
 void
 applier_handle_event(Applier *applier, const uint8 *data, size_t len)
@@ -2292,26 +2341,30 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 	/* between groups nothing is kept */
 	if (!applier->pg_open && !applier->in_transaction &&
 		!applier->has_pending_gtid)
-		resetStringInfo(&applier->group_events);
+		forget_group_events(applier);
 
 	/*
-	 * A group that has grown too big to keep applies its events again
-	 * without grouping and goes on that way; a first transaction that is
-	 * too big simply commits alone.
+	 * Keep the event.  A first transaction too big to keep commits alone;
+	 * a later one stops being kept, and if it fails, the transactions
+	 * before it are applied again and its error raised as it is.
 	 */
-	if (applier->group_events.len + len > GROUP_MAX_BYTES)
+	if (applier->current_kept)
 	{
-		if (applier->group_transactions > 0)
-			apply_group_again(applier);
-		else
+		if (applier->group_events.len + len + sizeof(uint32) <= GROUP_MAX_BYTES)
+			retain_event(applier, data, len);
+		else if (applier->group_transactions == 0)
 		{
 			applier->ungrouped = true;
-			resetStringInfo(&applier->group_events);
+			forget_group_events(applier);
+			apply_event(applier, data, len);
+			return;
 		}
-		apply_event(applier, data, len);
-		return;
+		else
+		{
+			applier->group_events.len = applier->current_start;
+			applier->current_kept = false;
+		}
 	}
-	retain_event(applier, data, len);
 
 	if (applier->group_transactions == 0)
 	{
@@ -2333,9 +2386,9 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
 			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
 			PG_RE_THROW();
-		FreeErrorData(edata);
 		FlushErrorState();
-		apply_group_again(applier);
+		apply_group_again(applier, edata);
+		FreeErrorData(edata);
 		MemoryContextSwitchTo(caller);
 	}
 	PG_END_TRY();

@@ -93,6 +93,39 @@ is(pg(q{SELECT v FROM d.t WHERE id = 150}), '-1',
 is(pg(q{SELECT count(*) FROM d.t WHERE id <> 150 AND v <> id}), '0',
 	'every applied row has its value');
 
+# --- a failing transaction too big to keep ----------------------------------
+# Its events are not kept with the group's; the transactions before it are
+# applied again alone and its own error is raised as it was.
+stop_channel($node);
+$maria->sql(q{CREATE TABLE d.big (id int PRIMARY KEY, s varchar(200))});
+start_channel($node);
+ok(wait_caught_up($node, $maria), 'd.big created');
+stop_channel($node);
+pg(q{INSERT INTO d.big VALUES (60000, 'PostgreSQL''s own')});
+$script = '';
+for my $i (341 .. 360)
+{
+	$script .= "INSERT INTO d.t VALUES ($i, $i);\n";
+}
+$script .= "SHOW MASTER STATUS;\n";
+$script .= "INSERT INTO d.big SELECT seq, repeat('x', 100) FROM seq_1_to_60000;\n";
+$out = $maria->sql($script, database => 'd');
+($before_file, $before_pos) = split /\t/, (split /\n/, $out)[0];
+start_channel($node);
+ok(wait_for_state($node, 'error'), 'the big conflicting transaction stops the channel');
+$st = channel_status($node);
+like($st->{last_error}, qr/\(id\)=\(60000\)/, 'last_error names its key');
+is($st->{source_log_file} . ':' . $st->{source_log_pos},
+	"$before_file:$before_pos",
+	'the position is the end of the small transaction before it');
+is(pg(q{SELECT count(*) FROM d.t WHERE id BETWEEN 341 AND 360}), '20',
+	'the small transactions before it are applied');
+is(pg(q{SELECT count(*) FROM d.big}), '1', 'nothing of the big one is');
+pg(q{DELETE FROM d.big});
+start_channel($node);
+ok(wait_caught_up($node, $maria), 'caught up once the conflict is gone');
+is(pg(q{SELECT count(*) FROM d.big}), '60000', 'the big transaction is applied');
+
 # --- a source ROLLBACK inside a group ----------------------------------------
 # A transaction that writes a MyISAM table and then rolls back is logged
 # with ROLLBACK; the InnoDB transactions around it must stay.
