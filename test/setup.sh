@@ -204,13 +204,15 @@ mr_maria_start() {
 # The replication user repl (password replpass) that the benchmarks use,
 # for TCP connections from anywhere and from localhost (a MariaDB set up
 # by mariadb-install-db matches ''@localhost before repl@'%').
+# The replication user: reads the binlog, and (SELECT) copies the tables of
+# an initial snapshot.
 mr_maria_create_repl_user() {
 	local port=$1
 	mr_maria "$port" -e "
 		CREATE USER repl@'%' IDENTIFIED BY 'replpass';
 		CREATE USER repl@'localhost' IDENTIFIED BY 'replpass';
-		GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'%';
-		GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO repl@'localhost';"
+		GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.* TO repl@'%';
+		GRANT REPLICATION SLAVE, BINLOG MONITOR, SELECT ON *.* TO repl@'localhost';"
 }
 
 mr_maria_stop() {

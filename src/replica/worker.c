@@ -60,7 +60,7 @@ typedef enum StreamEnd
 } StreamEnd;
 
 /* Rows of the initial snapshot are handed over in batches of this size. */
-#define SNAPSHOT_BATCH_BYTES (256 * 1024)
+#define SNAPSHOT_BATCH_BYTES (64 * 1024)
 
 /* A channel's configuration, read from mysql_replica.channels. */
 typedef struct ChannelConfig
@@ -647,10 +647,14 @@ mysql_replica_worker_main(Datum main_arg)
 		ddl_set_scope(config.filter, config.nmapped, config.mapped_databases,
 					  config.mapped_schemas);
 
-		/* a channel with no position starts from a copy of the tables */
+		/*
+		 * A channel with no position starts from a copy of the tables: no
+		 * GTID state when it streams by GTID, else no binlog file.
+		 */
 		if (config.initial_snapshot &&
-			applier_log_file(applier)[0] == '\0' &&
-			applier_gtid_executed(applier)[0] == '\0')
+			(config.source.auto_position
+			 ? applier_gtid_executed(applier)[0] == '\0'
+			 : applier_log_file(applier)[0] == '\0'))
 		{
 			if (run_initial_snapshot(applier, &config))
 				run_channel(applier, &config);
