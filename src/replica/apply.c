@@ -1949,6 +1949,311 @@ apply_insert_batch(Applier *applier, TargetTable *target,
 	return true;
 }
 
+/*
+ * Rows of an UPDATE or DELETE event applied with one statement, at most
+ * this many at a time, and only from this many on (a batch runs in a
+ * subtransaction, which costs about as much as a few single rows).
+ */
+#define KEYED_BATCH_MAX		500
+#define KEYED_BATCH_MIN		8
+
+/* Whether two decoded values of a key column are the same value. */
+static bool
+same_key_value(const BinlogValue *a, const BinlogValue *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind)
+	{
+		case BINLOG_VALUE_INT:
+		case BINLOG_VALUE_YEAR:
+			return a->i == b->i;
+		case BINLOG_VALUE_UINT:
+		case BINLOG_VALUE_ENUM:
+		case BINLOG_VALUE_SET:
+			return a->u == b->u;
+		case BINLOG_VALUE_DECIMAL:
+			return strcmp(a->decimal, b->decimal) == 0;
+		case BINLOG_VALUE_STRING:
+		case BINLOG_VALUE_BYTES:
+			return a->str.len == b->str.len &&
+				memcmp(a->str.ptr, b->str.ptr, a->str.len) == 0;
+		case BINLOG_VALUE_DATE:
+		case BINLOG_VALUE_TIME:
+		case BINLOG_VALUE_DATETIME:
+			return memcmp(&a->tm, &b->tm, sizeof(a->tm)) == 0;
+		default:
+			return false;		/* not worth comparing: apply row by row */
+	}
+}
+
+/*
+ * The prepared statement for a batch of keyed rows: UPDATE ... FROM
+ * unnest() or DELETE ... USING unnest(), joined on the primary key.
+ * set[] says which columns an UPDATE sets; argtypes are the arrays' types,
+ * keys first.
+ */
+static SPIPlanPtr
+get_keyed_batch_plan(Applier *applier, TargetTable *target,
+					 BinlogRowsKind kind, const bool *set, Oid *argtypes,
+					 int nargs)
+{
+	StringInfoData shape;
+	StringInfoData sql;
+	TargetPlan *plan;
+	SPIPlanPtr	spiplan;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			arg = 0;
+	bool		first = true;
+
+	initStringInfo(&shape);
+	appendStringInfoChar(&shape, kind == BINLOG_ROWS_UPDATE ? 'V' : 'E');
+	for (int col = 0; col < target->ncols; col++)
+		appendStringInfoChar(&shape, set && set[col] ? '1' : '0');
+	for (plan = target->plans; plan != NULL; plan = plan->next)
+		if (strcmp(plan->shape, shape.data) == 0)
+			return plan->plan;
+
+	initStringInfo(&sql);
+	if (kind == BINLOG_ROWS_UPDATE)
+	{
+		appendStringInfo(&sql, "UPDATE %s AS t SET ", target->qualified_name);
+		for (int col = 0; col < target->ncols; col++)
+			if (set[col])
+			{
+				appendStringInfo(&sql, "%s%s = v.c%d", first ? "" : ", ",
+								 quote_identifier(target->columns[col].attname),
+								 col);
+				first = false;
+			}
+		appendStringInfoString(&sql, " FROM unnest(");
+	}
+	else
+		appendStringInfo(&sql, "DELETE FROM %s AS t USING unnest(",
+						 target->qualified_name);
+	for (arg = 1; arg <= nargs; arg++)
+		appendStringInfo(&sql, "%s$%d", arg > 1 ? ", " : "", arg);
+	appendStringInfoString(&sql, ") AS v(");
+	for (int k = 0; k < target->nkeys; k++)
+		appendStringInfo(&sql, "%sk%d", k > 0 ? ", " : "", k);
+	for (int col = 0; set && col < target->ncols; col++)
+		if (set[col])
+			appendStringInfo(&sql, ", c%d", col);
+	appendStringInfoString(&sql, ") WHERE ");
+	for (int k = 0; k < target->nkeys; k++)
+		appendStringInfo(&sql, "%st.%s = v.k%d", k > 0 ? " AND " : "",
+						 quote_identifier(target->columns[target->key_columns[k]].attname),
+						 k);
+
+	spiplan = SPI_prepare(sql.data, nargs, argtypes);
+	MemoryContextSwitchTo(cxt);
+	if (spiplan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(spiplan);
+	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
+
+	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
+	plan->shape = MemoryContextStrdup(applier->context, shape.data);
+	plan->plan = spiplan;
+	plan->next = target->plans;
+	target->plans = plan;
+	return spiplan;
+}
+
+/* A column of a batch as an array of converted values. */
+static Datum
+batch_array(TargetColumn *column, const BinlogTableMap *map, int col,
+			const BinlogValue *images, int ncols, int nrows)
+{
+	Datum	   *values = palloc(sizeof(Datum) * nrows);
+	bool	   *nulls = palloc(sizeof(bool) * nrows);
+	int			dims[1] = {nrows};
+	int			lbs[1] = {1};
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	for (int r = 0; r < nrows; r++)
+		values[r] = convert_binlog_value(&images[r * ncols + col], column,
+										 map, col, &nulls[r]);
+	get_typlenbyvalalign(column->typid, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs,
+											  column->typid, typlen,
+											  typbyval, typalign));
+}
+
+/*
+ * Execute a batch statement in a subtransaction, kept if it returns
+ * expected_rc and touched exactly nrows rows, else rolled back (an error
+ * included: the caller's row by row path raises it again, for its row).
+ */
+static bool
+run_in_subtransaction(SPIPlanPtr plan, Datum *params, int expected_rc,
+					  int nrows)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	volatile bool done = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		int			rc = spi_execute_here(plan, params, NULL);
+
+		done = rc == expected_rc && SPI_processed == (uint64) nrows;
+		if (!done)
+			elog(DEBUG1, "mysql_replica batch of %d rows touched " UINT64_FORMAT ", applying them one by one",
+				 nrows, SPI_processed);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		elog(DEBUG1, "mysql_replica batch of %d rows failed, applying them one by one: %s",
+			 nrows, edata->message);
+		FreeErrorData(edata);
+		done = false;
+	}
+	PG_END_TRY();
+	if (done)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return done;
+}
+
+/*
+ * Apply nrows rows of an UPDATE or DELETE event, found by primary key,
+ * with one statement.  Returns false, having changed nothing, when the
+ * rows do not fit one statement (a key changes, a column has no array
+ * type) or the statement does not find exactly one row per key (a missing
+ * row, a key twice); the caller then applies the rows one by one, which
+ * reports a missing row precisely.  The statement runs in a
+ * subtransaction so that it can be undone.
+ */
+static bool
+apply_keyed_batch(Applier *applier, TargetTable *target,
+				  const BinlogTableMap *map, BinlogRowsKind kind,
+				  const BinlogValue *before, const BinlogValue *after,
+				  int nrows)
+{
+	int			ncols = target->ncols;
+	bool	   *set = NULL;
+	Oid		   *argtypes = palloc(sizeof(Oid) * (ncols + target->nkeys));
+	Datum	   *params = palloc(sizeof(Datum) * (ncols + target->nkeys));
+	int			nargs = 0;
+	SPIPlanPtr	plan;
+
+	/* the key, unchanged by every row, and the columns set */
+	for (int k = 0; k < target->nkeys; k++)
+	{
+		int			col = target->key_columns[k];
+
+		argtypes[nargs++] = get_array_type(target->columns[col].typid);
+		if (!OidIsValid(argtypes[nargs - 1]))
+			return false;
+		for (int r = 0; kind == BINLOG_ROWS_UPDATE && r < nrows; r++)
+			if (!same_key_value(&before[r * ncols + col],
+								&after[r * ncols + col]))
+				return false;
+	}
+	if (kind == BINLOG_ROWS_UPDATE)
+	{
+		set = palloc0(sizeof(bool) * ncols);
+		for (int col = 0; col < ncols; col++)
+		{
+			if (after[col].kind == BINLOG_VALUE_ABSENT ||
+				target->columns[col].generated)
+				continue;
+			set[col] = true;
+			argtypes[nargs++] = get_array_type(target->columns[col].typid);
+			if (!OidIsValid(argtypes[nargs - 1]))
+				return false;
+		}
+	}
+
+	/* the arrays: keys from the before images, values from the after */
+	nargs = 0;
+	for (int k = 0; k < target->nkeys; k++)
+	{
+		int			col = target->key_columns[k];
+
+		params[nargs++] = batch_array(&target->columns[col], map, col,
+									  before, ncols, nrows);
+	}
+	for (int col = 0; set && col < ncols; col++)
+		if (set[col])
+			params[nargs++] = batch_array(&target->columns[col], map, col,
+										  after, ncols, nrows);
+	plan = get_keyed_batch_plan(applier, target, kind, set, argtypes, nargs);
+	if (!run_in_subtransaction(plan, params,
+							   kind == BINLOG_ROWS_UPDATE ? SPI_OK_UPDATE : SPI_OK_DELETE,
+							   nrows))
+		return false;
+	applier->transaction_rows += nrows;
+	return true;
+}
+
+/*
+ * The rows of an UPDATE or DELETE event of a table with a primary key: in
+ * batches where they fit one statement, else one by one.
+ */
+static void
+apply_keyed_rows(Applier *applier, TargetTable *target,
+				 const BinlogTableMap *map, const BinlogRowsEvent *rows,
+				 BinlogRowsCursor *cursor)
+{
+	int			ncols = map->ncols;
+	BinlogValue *before = palloc(sizeof(BinlogValue) * ncols * KEYED_BATCH_MAX);
+	BinlogValue *after = palloc(sizeof(BinlogValue) * ncols * KEYED_BATCH_MAX);
+	BinlogError err;
+	bool		more = true;
+
+	while (more)
+	{
+		int			n = 0;
+
+		/* a batch of rows, decoded */
+		while (n < KEYED_BATCH_MAX)
+		{
+			err.message[0] = '\0';
+			if (!binlog_rows_next(cursor, &before[n * ncols],
+								  &after[n * ncols], &err))
+			{
+				if (err.message[0] != '\0')
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("could not decode row image: %s",
+									err.message)));
+				more = false;
+				break;
+			}
+			n++;
+		}
+
+		if (n >= KEYED_BATCH_MIN &&
+			apply_keyed_batch(applier, target, map, rows->kind, before,
+							  after, n))
+			;
+		else
+			for (int r = 0; r < n; r++)
+				apply_row(applier, target, map, rows->kind,
+						  &before[r * ncols], &after[r * ncols]);
+
+		/* a stop request ends the event early, as in apply_rows_event */
+		CHECK_FOR_INTERRUPTS();
+		if (applier->should_stop && applier->should_stop())
+			break;
+	}
+}
+
 /* Apply every row of a rows event. */
 static void
 apply_rows_event(Applier *applier, const BinlogEvent *ev)
@@ -1990,6 +2295,13 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 	if (rows.kind == BINLOG_ROWS_INSERT && !applier->idempotent &&
 		apply_insert_batch(applier, target, entry->map, &rows, &cursor, before))
 	{
+		applier->current_table = NULL;
+		return;
+	}
+	if (rows.kind != BINLOG_ROWS_INSERT && !applier->idempotent &&
+		!rows.partial && target->nkeys > 0)
+	{
+		apply_keyed_rows(applier, target, entry->map, &rows, &cursor);
 		applier->current_table = NULL;
 		return;
 	}
