@@ -1413,6 +1413,34 @@ append_key_conditions(StringInfo sql, TargetTable *target, const bool *where,
 }
 
 /*
+ * Prepare and keep the statement sql for a target, under its shape, and
+ * come back to the caller's memory context.
+ */
+static SPIPlanPtr
+keep_plan(Applier *applier, TargetTable *target, const char *shape,
+		  const char *sql, int nargs, Oid *argtypes)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SPIPlanPtr	spiplan;
+	TargetPlan *plan;
+
+	spiplan = SPI_prepare(sql, nargs, argtypes);
+	MemoryContextSwitchTo(cxt);
+	if (spiplan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(spiplan);
+	elog(DEBUG1, "mysql_replica prepared: %s", sql);
+
+	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
+	plan->shape = MemoryContextStrdup(applier->context, shape);
+	plan->plan = spiplan;
+	plan->next = target->plans;
+	target->plans = plan;
+	return spiplan;
+}
+
+/*
  * The prepared statement for a row change of the given shape: which
  * columns receive values (values[]) and which locate the row (where[]).
  */
@@ -1427,7 +1455,6 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 	int			nargs = 0;
 	bool		first = true;
 	SPIPlanPtr	spiplan;
-	MemoryContext cxt = CurrentMemoryContext;
 
 	{
 		StringInfoData buf;
@@ -1564,19 +1591,7 @@ get_plan(Applier *applier, TargetTable *target, BinlogRowsKind kind,
 			break;
 	}
 
-	spiplan = SPI_prepare(sql.data, nargs, argtypes);
-	MemoryContextSwitchTo(cxt);
-	if (spiplan == NULL)
-		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(spiplan);
-	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
-
-	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
-	plan->shape = MemoryContextStrdup(applier->context, shape);
-	plan->plan = spiplan;
-	plan->next = target->plans;
-	target->plans = plan;
+	spiplan = keep_plan(applier, target, shape, sql.data, nargs, argtypes);
 	pfree(shape);
 	pfree(sql.data);
 	pfree(argtypes);
@@ -1594,8 +1609,6 @@ get_insert_batch_plan(Applier *applier, TargetTable *target,
 	StringInfoData shape;
 	StringInfoData sql;
 	TargetPlan *plan;
-	SPIPlanPtr	spiplan;
-	MemoryContext cxt = CurrentMemoryContext;
 	int			n = 0;
 
 	initStringInfo(&shape);
@@ -1617,20 +1630,8 @@ get_insert_batch_plan(Applier *applier, TargetTable *target,
 		appendStringInfo(&sql, "%s$%d", i > 1 ? ", " : "", i);
 	appendStringInfoChar(&sql, ')');
 
-	spiplan = SPI_prepare(sql.data, npresent, arraytypes);
-	MemoryContextSwitchTo(cxt);
-	if (spiplan == NULL)
-		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(spiplan);
-	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
-
-	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
-	plan->shape = MemoryContextStrdup(applier->context, shape.data);
-	plan->plan = spiplan;
-	plan->next = target->plans;
-	target->plans = plan;
-	return spiplan;
+	return keep_plan(applier, target, shape.data, sql.data, npresent,
+					 arraytypes);
 }
 
 /* Describe the key of a row for an error message: (a, b)=(1, x). */
@@ -2001,8 +2002,6 @@ get_keyed_batch_plan(Applier *applier, TargetTable *target,
 	StringInfoData shape;
 	StringInfoData sql;
 	TargetPlan *plan;
-	SPIPlanPtr	spiplan;
-	MemoryContext cxt = CurrentMemoryContext;
 	int			arg = 0;
 	bool		first = true;
 
@@ -2045,20 +2044,7 @@ get_keyed_batch_plan(Applier *applier, TargetTable *target,
 						 quote_identifier(target->columns[target->key_columns[k]].attname),
 						 k);
 
-	spiplan = SPI_prepare(sql.data, nargs, argtypes);
-	MemoryContextSwitchTo(cxt);
-	if (spiplan == NULL)
-		elog(ERROR, "could not prepare \"%s\": %s", sql.data,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(spiplan);
-	elog(DEBUG1, "mysql_replica prepared: %s", sql.data);
-
-	plan = MemoryContextAlloc(applier->context, sizeof(TargetPlan));
-	plan->shape = MemoryContextStrdup(applier->context, shape.data);
-	plan->plan = spiplan;
-	plan->next = target->plans;
-	target->plans = plan;
-	return spiplan;
+	return keep_plan(applier, target, shape.data, sql.data, nargs, argtypes);
 }
 
 /* A column of a batch as an array of converted values. */
