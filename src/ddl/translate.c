@@ -906,8 +906,13 @@ implicit_default(const DdlType *type)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * Whether a column definition translates: its type, and its DEFAULT with
+ * the columns it may name (those of the table, or NULL when unknown).
+ */
 static bool
-column_supported(Translation *tr, const DdlColumn *col, char **why)
+column_supported(Translation *tr, const DdlColumn *col,
+				 const ColumnNames *cols, char **why)
 {
 	StringInfoData buf;
 	bool		none;
@@ -916,28 +921,10 @@ column_supported(Translation *tr, const DdlColumn *col, char **why)
 	if (!append_pg_type(tr, &col->type, col->auto_increment, &buf, why))
 		return false;
 	check_name_length(col->name);
-
-	/*
-	 * A DEFAULT that names columns is checked again with the table's
-	 * columns when it runs; here any column name is accepted.
-	 */
-	if (col->default_value != NULL)
-	{
-		const DdlExpr *e = col->default_value;
-		bool		names_columns = false;
-
-		for (int i = 0; i < e->ntokens; i++)
-			if (e->tokens[i].kind == DDL_TOKEN_IDENT ||
-				(e->tokens[i].kind == DDL_TOKEN_WORD &&
-				 pg_strcasecmp(e->tokens[i].text, "concat") != 0))
-				names_columns = true;
-		resetStringInfo(&buf);
-		if (!names_columns || !token_is(&e->tokens[0], "("))
-		{
-			if (!append_default(tr, col, NULL, &buf, &none, why))
-				return false;
-		}
-	}
+	resetStringInfo(&buf);
+	if (col->default_value != NULL &&
+		!append_default(tr, col, cols, &buf, &none, why))
+		return false;
 	return true;
 }
 
@@ -978,19 +965,34 @@ recognize_statement_json(DdlStatement *stmt)
 static bool
 statement_supported(Translation *tr, const DdlStatement *stmt, char **why)
 {
+	ColumnNames cols;
+	ColumnNames *table_cols = NULL;
+	Oid			relid;
+
 	switch (stmt->kind)
 	{
 		case DDL_CREATE_TABLE:
+			/* a DEFAULT may name the statement's own columns */
+			cols.n = stmt->ncolumns;
+			cols.names = palloc(sizeof(char *) * Max(cols.n, 1));
+			cols.generated = NULL;
+			for (int i = 0; i < cols.n; i++)
+				cols.names[i] = stmt->columns[i].name;
 			for (int i = 0; i < stmt->ncolumns; i++)
-				if (!column_supported(tr, &stmt->columns[i], why))
+				if (!column_supported(tr, &stmt->columns[i], &cols, why))
 					return false;
 			break;
 		case DDL_ALTER_TABLE:
+			/* ... or the table's, when it exists */
+			relid = table_oid(tr, &stmt->table);
+			if (OidIsValid(relid))
+				table_cols = table_columns(relid);
 			for (int i = 0; i < stmt->nclauses; i++)
 			{
 				const DdlAlterClause *cl = &stmt->clauses[i];
 
-				if (cl->column != NULL && !column_supported(tr, cl->column, why))
+				if (cl->column != NULL &&
+					!column_supported(tr, cl->column, table_cols, why))
 					return false;
 			}
 			break;

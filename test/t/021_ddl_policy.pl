@@ -16,7 +16,8 @@
 #     binlog position in last_error; skip_transaction() passes over it
 #   - under unsupported_ddl 'skip' the channel keeps streaming, logs a
 #     WARNING and counts the statement in status.skipped_statements and
-#     status.last_skipped_statement
+#     status.last_skipped_statement; a CREATE TABLE with a DEFAULT that
+#     PostgreSQL cannot compute is such a statement, and nothing of it runs
 #   - DROP DATABASE under drop_database 'created' (the default) leaves a
 #     schema the user made alone, 'never' keeps even a schema the replica
 #     made, 'always' drops a schema the user made
@@ -306,6 +307,20 @@ ok(log_has('WARNING', qr/order_numbers/, $log_offset),
 	'a WARNING shows the skipped statement');
 is(pg_value('SELECT kind FROM app.events WHERE id = 4'),
 	'AFTER SKIP', 'rows after the skipped statement arrive');
+
+# A DEFAULT PostgreSQL cannot compute is found before anything runs, so
+# the statement follows the policy too.
+$maria->sql(
+	q{CREATE TABLE app.tokens (id int PRIMARY KEY,
+	    token char(36) DEFAULT (uuid()));
+	  INSERT INTO app.events VALUES (5, 'after default');});
+ok(wait_caught_up($node, $maria),
+	'untranslatable DEFAULT under unsupported_ddl skip: caught up');
+$st = channel_status($node);
+is($st->{skipped_statements}, 2, 'skipped_statements counts it');
+like($st->{last_skipped_statement} // '', qr/app\.tokens/,
+	'last_skipped_statement is the CREATE TABLE');
+ok(!pg_table_exists($node, 'app', 'tokens'), 'nothing of it was created');
 
 # --- DROP DATABASE policies --------------------------------------------------
 
