@@ -1692,9 +1692,10 @@ keep_sequence_ahead(TargetTable *target, const BinlogValue *value)
 		bool		isnull;
 		Datum		last;
 		MemoryContext cxt = CurrentMemoryContext;
-		char	   *sql = psprintf("SELECT last_value FROM %s.%s",
-								   quote_identifier(get_namespace_name(get_rel_namespace(target->sequence))),
-								   quote_identifier(get_rel_name(target->sequence)));
+		Oid			nsp = get_rel_namespace(target->sequence);
+		char	   *sql = psprintf("SELECT last_value FROM %s",
+								   quote_qualified_identifier(get_namespace_name(nsp),
+															  get_rel_name(target->sequence)));
 
 		if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "could not read sequence %u", target->sequence);

@@ -166,6 +166,22 @@ catalog_sql(const char *sql, int nargs, const char **args)
 		elog(ERROR, "could not run \"%s\"", sql);
 }
 
+/* Run "command schema.table" on a relation, unless it is gone. */
+static void
+run_on_relation(const char *command, Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *sql;
+
+	if (name == NULL)
+		return;					/* dropped meanwhile */
+	sql = psprintf("%s %s", command,
+				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+											  name));
+	if (SPI_execute(sql, false, 0) < 0)
+		elog(ERROR, "could not run \"%s\"", sql);
+}
+
 /*
  * Undo what an unfinished earlier attempt left: drop the tables it created
  * and empty those it copied into (they were empty before).  A finished
@@ -202,25 +218,9 @@ forget_unfinished_attempt(const char *channel)
 			empty = lappend_oid(empty, relid);
 	}
 	foreach(lc, drop)
-	{
-		char	   *name = get_rel_name(lfirst_oid(lc));
-
-		if (name == NULL)
-			continue;			/* dropped meanwhile */
-		SPI_execute(psprintf("DROP TABLE %s.%s",
-							 quote_identifier(get_namespace_name(get_rel_namespace(lfirst_oid(lc)))),
-							 quote_identifier(name)), false, 0);
-	}
+		run_on_relation("DROP TABLE", lfirst_oid(lc));
 	foreach(lc, empty)
-	{
-		char	   *name = get_rel_name(lfirst_oid(lc));
-
-		if (name == NULL)
-			continue;
-		SPI_execute(psprintf("TRUNCATE %s.%s",
-							 quote_identifier(get_namespace_name(get_rel_namespace(lfirst_oid(lc)))),
-							 quote_identifier(name)), false, 0);
-	}
+		run_on_relation("TRUNCATE", lfirst_oid(lc));
 	catalog_sql("DELETE FROM mysql_replica.snapshot_tables WHERE channel = $1",
 				1, args);
 	commit_transaction();
