@@ -705,43 +705,18 @@ is_current_timestamp(const DdlExpr *expr, int *precision)
 	return false;
 }
 
-/* Whether a date or datetime literal is one of MySQL's zero dates. */
-static bool
-is_zero_date(const char *text)
-{
-	return strncmp(text, "0000-", 5) == 0 || strstr(text, "-00") != NULL;
-}
-
-/* The value of a hexadecimal digit, or -1. */
-static int
-hex_decode_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits of a MySQL bit or hex literal as an unsigned number. */
+/*
+ * The digits of a MySQL hex or bit literal (the lexer keeps only the
+ * digits) as an unsigned number; false when it does not fit 64 bits.
+ */
 static bool
 literal_value(const DdlToken *tok, uint64 *value)
 {
-	uint64		v = 0;
-	int			base = tok->kind == DDL_TOKEN_HEX ? 16 : 2;
+	char	   *end;
 
-	for (size_t i = 0; i < tok->len; i++)
-	{
-		int			d = hex_decode_digit(tok->text[i]);
-
-		if (d < 0 || d >= base || v > (PG_UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*value = v;
-	return true;
+	errno = 0;
+	*value = strtoull(tok->text, &end, tok->kind == DDL_TOKEN_HEX ? 16 : 2);
+	return errno == 0 && *end == '\0';
 }
 
 /* B'...' of a BIT(n) column's value. */
@@ -828,7 +803,8 @@ append_default(Translation *tr, const DdlColumn *col, const ColumnNames *cols,
 		case DDL_TOKEN_STRING:
 			if (memchr(tok->text, '\0', tok->len) != NULL && !is_bytea_type(type))
 				goto unsupported;
-			if (is_temporal_type(type) && is_zero_date(tok->text))
+			if (is_temporal_type(type) &&
+				mysql_is_zero_date_text(tok->text, tok->len))
 			{
 				*none = true;
 				return true;

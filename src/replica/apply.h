@@ -60,6 +60,7 @@ extern Datum convert_binlog_value(const BinlogValue *value,
 								  const BinlogTableMap *map, int col,
 								  bool *isnull);
 extern char *binlog_value_describe(const BinlogValue *value);
+extern bool mysql_is_zero_date_text(const char *p, size_t len);
 extern char *mysql_zero_date_text(const char *text, const char *attname,
 								  bool *isnull);
 extern StringInfo mysql_geometry_ewkb(const uint8 *p, size_t len,

@@ -390,6 +390,18 @@ convert_mysql_json(const BinlogValue *value, TargetColumn *column)
 }
 
 /*
+ * Whether the text of a DATE, DATETIME or TIMESTAMP (YYYY-MM-DD...) is one
+ * of MySQL's zero or partial-zero dates: year, month or day zero.
+ */
+bool
+mysql_is_zero_date_text(const char *p, size_t len)
+{
+	return len >= 10 &&
+		(memcmp(p, "0000", 4) == 0 || memcmp(p + 5, "00", 2) == 0 ||
+		 memcmp(p + 8, "00", 2) == 0);
+}
+
+/*
  * A zero date under mysql_replica.zero_date: NULL (*isnull set, NULL
  * returned), "-infinity", or an error naming the column.
  */

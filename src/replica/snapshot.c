@@ -328,15 +328,6 @@ append_bytea(StringInfo buf, const uint8 *p, size_t len)
 	append_hex(buf, p, len);
 }
 
-/* Whether a DATE or DATETIME text is one of MySQL's zero dates. */
-static bool
-is_zero_date(const char *p, size_t len)
-{
-	return len >= 10 &&
-		(memcmp(p, "0000", 4) == 0 || memcmp(p + 5, "00", 2) == 0 ||
-		 memcmp(p + 8, "00", 2) == 0);
-}
-
 static void
 append_value(StringInfo buf, CopyColumn *col, const uint8 *p, size_t len)
 {
@@ -359,7 +350,7 @@ append_value(StringInfo buf, CopyColumn *col, const uint8 *p, size_t len)
 
 		case COPY_VALUE_DATE:
 		case COPY_VALUE_TIMESTAMP:
-			if (is_zero_date((const char *) p, len))
+			if (mysql_is_zero_date_text((const char *) p, len))
 			{
 				bool		isnull = false;
 				char	   *text = mysql_zero_date_text(pnstrdup((const char *) p, len),

@@ -399,6 +399,51 @@ stream(Applier *applier, Producer *producer, const SourceConfig *source,
 	}
 }
 
+/* A new attempt to connect, counted in the status view. */
+static void
+begin_attempt(ChannelState state)
+{
+	channel_set_state(MySlot, state);
+	SpinLockAcquire(&MySlot->mutex);
+	MySlot->connect_attempts++;
+	SpinLockRelease(&MySlot->mutex);
+}
+
+/*
+ * An attempt to stream (or to take the snapshot) failed with errbuf: show
+ * it, give up after retry_count failures in a row, else wait connect_retry
+ * seconds.  Returns true when a stop was requested while waiting.
+ */
+static bool
+wait_to_retry(ChannelConfig *config, int *failures, const char *errbuf,
+			  bool snapshot)
+{
+	(*failures)++;
+	channel_set_error(MySlot, errbuf);
+	if (*failures > config->retry_count)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 snapshot ?
+				 errmsg("mysql_replica channel \"%s\" gave up its snapshot after %d failed attempts",
+						MyChannel, *failures) :
+				 errmsg("mysql_replica channel \"%s\" gave up after %d failed connection attempts",
+						MyChannel, *failures),
+				 errdetail_internal("%s", errbuf),
+				 errhint("Check the source, then start the channel again.")));
+
+	ereport(LOG,
+			(errmsg("mysql_replica channel \"%s\": %s%s", MyChannel,
+					snapshot ? "snapshot failed: " : "", errbuf),
+			 snapshot ?
+			 errdetail("Starting it over in %d seconds (retry %d of " INT64_FORMAT ").",
+					   config->connect_retry, *failures, config->retry_count) :
+			 errdetail("Retrying in %d seconds (retry %d of " INT64_FORMAT ").",
+					   config->connect_retry, *failures, config->retry_count)));
+
+	channel_set_state(MySlot, CHANNEL_WAITING_TO_RECONNECT);
+	return wait_or_stop(config->connect_retry * 1000L);
+}
+
 /*
  * The life of a channel: connect, stream, and on a lost connection wait
  * and connect again, until stopped or out of retries.
@@ -418,10 +463,7 @@ run_channel(Applier *applier, ChannelConfig *config)
 		if (stop_requested())
 			return;
 
-		channel_set_state(MySlot, CHANNEL_CONNECTING);
-		SpinLockAcquire(&MySlot->mutex);
-		MySlot->connect_attempts++;
-		SpinLockRelease(&MySlot->mutex);
+		begin_attempt(CHANNEL_CONNECTING);
 
 		/* Resume after the last committed transaction. */
 		strlcpy(source.log_file, applier_log_file(applier),
@@ -455,24 +497,7 @@ run_channel(Applier *applier, ChannelConfig *config)
 					 errdetail_internal("%s", errbuf),
 					 errhint("Fix the source's settings or the channel's position, then start the channel again.")));
 
-		failures++;
-		channel_set_error(MySlot, errbuf);
-		if (failures > config->retry_count)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("mysql_replica channel \"%s\" gave up after %d failed connection attempts",
-							MyChannel, failures),
-					 errdetail_internal("%s", errbuf),
-					 errhint("Check the source, then start the channel again.")));
-
-		ereport(LOG,
-				(errmsg("mysql_replica channel \"%s\": %s", MyChannel, errbuf),
-				 errdetail("Retrying in %d seconds (retry %d of " INT64_FORMAT ").",
-						   config->connect_retry, failures,
-						   config->retry_count)));
-
-		channel_set_state(MySlot, CHANNEL_WAITING_TO_RECONNECT);
-		if (wait_or_stop(config->connect_retry * 1000L))
+		if (wait_to_retry(config, &failures, errbuf, false))
 			return;
 	}
 }
@@ -505,10 +530,7 @@ run_initial_snapshot(Applier *applier, ChannelConfig *config)
 		if (stop_requested())
 			return false;
 
-		channel_set_state(MySlot, CHANNEL_SNAPSHOT);
-		SpinLockAcquire(&MySlot->mutex);
-		MySlot->connect_attempts++;
-		SpinLockRelease(&MySlot->mutex);
+		begin_attempt(CHANNEL_SNAPSHOT);
 
 		memset(&snap, 0, sizeof(snap));
 		snap.source = config->source;
@@ -547,22 +569,7 @@ run_initial_snapshot(Applier *applier, ChannelConfig *config)
 				break;
 		}
 
-		failures++;
-		channel_set_error(MySlot, errbuf);
-		if (failures > config->retry_count)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("mysql_replica channel \"%s\" gave up its snapshot after %d failed attempts",
-							MyChannel, failures),
-					 errdetail_internal("%s", errbuf)));
-		ereport(LOG,
-				(errmsg("mysql_replica channel \"%s\": snapshot failed: %s",
-						MyChannel, errbuf),
-				 errdetail("Starting it over in %d seconds (retry %d of " INT64_FORMAT ").",
-						   config->connect_retry, failures,
-						   config->retry_count)));
-		channel_set_state(MySlot, CHANNEL_WAITING_TO_RECONNECT);
-		if (wait_or_stop(config->connect_retry * 1000L))
+		if (wait_to_retry(config, &failures, errbuf, true))
 			return false;
 	}
 }
