@@ -138,16 +138,31 @@ wake_applier(Producer *producer)
  * An empty queue always accepts a message, however large, so that a single
  * big event cannot block forever.  Returns false (and frees the message)
  * if a stop was requested while waiting.
+ *
+ * A push that finds the queue full waits until the applier has taken half
+ * of it, and the applier is woken only when its queue was empty: while the
+ * applier is the slower side, the two threads then trade places once per
+ * half queue rather than once per event, which costs a pair of context
+ * switches each time.
  */
 bool
 producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 {
+	size_t		max_bytes = producer->config.queue_max_bytes;
+	bool		was_empty;
+
 	pthread_mutex_lock(&producer->lock);
-	while (bounded &&
-		   producer->head != NULL &&
-		   producer->queued_bytes + msg->len > producer->config.queue_max_bytes &&
-		   !atomic_load(&producer->stop_requested))
-		pthread_cond_wait(&producer->space_available, &producer->lock);
+	if (bounded && producer->head != NULL &&
+		producer->queued_bytes + msg->len > max_bytes)
+	{
+		producer->push_waiting = true;
+		while (producer->head != NULL &&
+			   (producer->queued_bytes > max_bytes / 2 ||
+				producer->queued_bytes + msg->len > max_bytes) &&
+			   !atomic_load(&producer->stop_requested))
+			pthread_cond_wait(&producer->space_available, &producer->lock);
+		producer->push_waiting = false;
+	}
 
 	if (bounded && atomic_load(&producer->stop_requested))
 	{
@@ -156,6 +171,7 @@ producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 		return false;
 	}
 
+	was_empty = producer->head == NULL;
 	msg->next = NULL;
 	if (producer->tail)
 		producer->tail->next = msg;
@@ -165,7 +181,12 @@ producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 	producer->queued_bytes += msg->len;
 	pthread_mutex_unlock(&producer->lock);
 
-	wake_applier(producer);
+	/*
+	 * The applier waits only after finding the queue empty (under the
+	 * lock), so a push onto a non-empty queue needs no wake-up.
+	 */
+	if (was_empty)
+		wake_applier(producer);
 	return true;
 }
 
@@ -316,7 +337,10 @@ producer_next(Producer *producer)
 		if (producer->head == NULL)
 			producer->tail = NULL;
 		producer->queued_bytes -= msg->len;
-		pthread_cond_signal(&producer->space_available);
+		if (producer->push_waiting &&
+			(producer->head == NULL ||
+			 producer->queued_bytes <= producer->config.queue_max_bytes / 2))
+			pthread_cond_signal(&producer->space_available);
 	}
 	else
 	{

@@ -68,6 +68,7 @@ struct Producer
 	SourceMessage *head;
 	SourceMessage *tail;
 	size_t		queued_bytes;
+	bool		push_waiting;	/* a push waits for the queue to drain */
 	int			socket;			/* the source connection's socket, or -1 */
 
 	atomic_bool stop_requested;
