@@ -17,6 +17,7 @@ OBJS = \
 	src/replica/channel.o \
 	src/replica/worker.o \
 	src/replica/apply.o \
+	src/replica/rowwriter.o \
 	src/replica/convert.o \
 	src/replica/replay.o \
 	src/replica/json_diff.o \

@@ -110,6 +110,7 @@ typedef struct TargetTable
 	TargetColumn *columns;		/* one per MySQL column */
 	int			nkeys;			/* primary key columns, 0 if none */
 	int		   *key_columns;	/* MySQL column numbers of the key */
+	Oid			key_index;		/* the primary key's index */
 	TargetPlan *plans;
 
 	/*
@@ -1288,6 +1289,7 @@ build_target(Applier *applier, TargetTable *target, const BinlogTableMap *map)
 	target->nkeys = 0;
 	target->key_columns = NULL;
 	pkey = RelationGetPrimaryKeyIndex(rel);
+	target->key_index = pkey;
 	if (OidIsValid(pkey))
 	{
 		HeapTuple	indtup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkey));
@@ -1717,6 +1719,21 @@ keep_sequence_ahead(TargetTable *target, const BinlogValue *value)
 	target->sequence_ahead = ahead;
 }
 
+/* The error for an UPDATE or DELETE whose row is not there. */
+static void
+report_missing_row(TargetTable *target, BinlogRowsKind kind,
+				   const bool *where, const BinlogValue *before)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("could not find the row to %s in table %s",
+					kind == BINLOG_ROWS_UPDATE ? "update" : "delete",
+					target->qualified_name),
+			 errdetail("No row has the key %s.",
+					   describe_key(target, where, before)),
+			 errhint("The PostgreSQL table has diverged from the source. Fix the row, then start the channel again.")));
+}
+
 /*
  * Apply one row change.  before/after are the decoded images (after is
  * used by UPDATE only).
@@ -1830,14 +1847,7 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 		return;
 	}
 	if (kind != BINLOG_ROWS_INSERT && SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("could not find the row to %s in table %s",
-						kind == BINLOG_ROWS_UPDATE ? "update" : "delete",
-						target->qualified_name),
-				 errdetail("No row has the key %s.",
-						   describe_key(target, where, before)),
-				 errhint("The PostgreSQL table has diverged from the source. Fix the row, then start the channel again.")));
+		report_missing_row(target, kind, where, before);
 	applier->transaction_rows++;
 }
 
@@ -2241,6 +2251,77 @@ apply_keyed_rows(Applier *applier, TargetTable *target,
 	}
 }
 
+/*
+ * Apply every row of a rows event through a row writer, without SPI.
+ * UPDATE and DELETE find their rows by the primary key.
+ */
+static void
+apply_rows_direct(Applier *applier, TargetTable *target,
+				  const BinlogTableMap *map, const BinlogRowsEvent *rows,
+				  BinlogRowsCursor *cursor, RowWriter *writer)
+{
+	int			ncols = target->ncols;
+	BinlogValue *before = palloc(sizeof(BinlogValue) * ncols);
+	BinlogValue *after = palloc(sizeof(BinlogValue) * ncols);
+	bool	   *where = palloc0(sizeof(bool) * ncols);
+	int			seqcol = target->sequence_column;
+	BinlogError err;
+
+	for (int k = 0; k < target->nkeys; k++)
+		where[target->key_columns[k]] = true;
+
+	for (;;)
+	{
+		bool		found = true;
+
+		err.message[0] = '\0';
+		if (!binlog_rows_next(cursor, before, after, &err))
+		{
+			if (err.message[0] != '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("could not decode row image: %s", err.message)));
+			break;
+		}
+
+		for (int k = 0; rows->kind != BINLOG_ROWS_INSERT && k < target->nkeys;
+			 k++)
+			if (before[target->key_columns[k]].kind == BINLOG_VALUE_ABSENT)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("before image lacks primary key column \"%s\"",
+								target->columns[target->key_columns[k]].attname)));
+
+		switch (rows->kind)
+		{
+			case BINLOG_ROWS_INSERT:
+				if (seqcol >= 0 && before[seqcol].kind != BINLOG_VALUE_ABSENT)
+					keep_sequence_ahead(target, &before[seqcol]);
+				row_writer_insert(writer, before);
+				break;
+			case BINLOG_ROWS_UPDATE:
+				if (seqcol >= 0 && after[seqcol].kind != BINLOG_VALUE_ABSENT)
+					keep_sequence_ahead(target, &after[seqcol]);
+				found = row_writer_update(writer, target->key_columns,
+										  target->nkeys, before, after);
+				break;
+			case BINLOG_ROWS_DELETE:
+				found = row_writer_delete(writer, target->key_columns,
+										  target->nkeys, before);
+				break;
+		}
+		if (!found)
+			report_missing_row(target, rows->kind, where, before);
+		applier->transaction_rows++;
+
+		/* a stop request ends the event early, as in apply_rows_event */
+		CHECK_FOR_INTERRUPTS();
+		if (applier->should_stop && applier->should_stop())
+			break;
+	}
+	row_writer_flush(writer);
+}
+
 /* Apply every row of a rows event. */
 static void
 apply_rows_event(Applier *applier, const BinlogEvent *ev)
@@ -2279,6 +2360,29 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 	after = palloc(sizeof(BinlogValue) * entry->map->ncols);
 
 	binlog_rows_cursor_init(&cursor, &rows, entry->map);
+
+	/*
+	 * Plain tables take their rows without SPI, unless rows need what only
+	 * statements do: ON CONFLICT for exec_mode idempotent, jsonb functions
+	 * for partial JSON updates, a search by every column without a key.
+	 */
+	if (!applier->idempotent && !rows.partial &&
+		(rows.kind == BINLOG_ROWS_INSERT || target->nkeys > 0))
+	{
+		RowWriter  *writer = row_writer_begin(target->relid, target->columns,
+											  target->ncols, entry->map,
+											  target->key_index);
+
+		if (writer != NULL)
+		{
+			apply_rows_direct(applier, target, entry->map, &rows, &cursor,
+							  writer);
+			row_writer_end(writer);
+			applier->current_table = NULL;
+			return;
+		}
+	}
+
 	if (rows.kind == BINLOG_ROWS_INSERT && !applier->idempotent &&
 		apply_insert_batch(applier, target, entry->map, &rows, &cursor, before))
 	{

@@ -68,6 +68,34 @@ extern StringInfo mysql_geometry_ewkb(const uint8 *p, size_t len,
 extern char *convert_mysql_json(const BinlogValue *value,
 								TargetColumn *column);
 
+/* rowwriter.c: rows written without SPI, into a plain table */
+typedef struct RowWriter RowWriter;
+
+/*
+ * A writer for the table relid, or NULL when its rows must go through SPI
+ * (the table has triggers, rules or stored generated columns, or is not a
+ * plain table).  columns are those of the MySQL table in its order;
+ * key_index is the primary key, needed for updates and deletes.
+ */
+extern RowWriter *row_writer_begin(Oid relid, const TargetColumn *columns,
+								   int ncols, const BinlogTableMap *map,
+								   Oid key_index);
+/* Insert a row; it may wait in a buffer until row_writer_flush(). */
+extern void row_writer_insert(RowWriter *writer, const BinlogValue *image);
+extern void row_writer_flush(RowWriter *writer);
+
+/*
+ * Change or delete the row whose primary key the before image holds
+ * (key_columns are MySQL column numbers); false when there is no such row.
+ */
+extern bool row_writer_update(RowWriter *writer, const int *key_columns,
+							  int nkeys, const BinlogValue *before,
+							  const BinlogValue *after);
+extern bool row_writer_delete(RowWriter *writer, const int *key_columns,
+							  int nkeys, const BinlogValue *before);
+/* Flush and free the writer; the table stays locked. */
+extern void row_writer_end(RowWriter *writer);
+
 /* json_diff.c: the partial JSON updates of one cell */
 typedef struct JsonDiffList
 {

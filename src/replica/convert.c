@@ -527,7 +527,13 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 			break;
 	}
 
-	return InputFunctionCall(&column->typinput, text, column->typioparam, -1);
+	/*
+	 * With the column's typmod, so that the value is what assigning it to
+	 * the column gives (padded, rounded, or refused as too long), also
+	 * where it is stored without a statement's assignment cast.
+	 */
+	return InputFunctionCall(&column->typinput, text, column->typioparam,
+							 column->typmod);
 }
 
 /*
