@@ -34,6 +34,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -120,6 +121,17 @@ source_message_free(SourceMessage *msg)
 	free(msg);
 }
 
+/*
+ * The memory a queued message takes, which is what the queue's bound is
+ * about: binlog events of an OLTP source are often smaller than the fixed
+ * part of a message.
+ */
+static size_t
+message_size(const SourceMessage *msg)
+{
+	return offsetof(SourceMessage, data) + msg->len;
+}
+
 /* Tell the applier that there is something to take. */
 static void
 wake_applier(Producer *producer)
@@ -149,16 +161,17 @@ bool
 producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 {
 	size_t		max_bytes = producer->config.queue_max_bytes;
+	size_t		size = message_size(msg);
 	bool		was_empty;
 
 	pthread_mutex_lock(&producer->lock);
 	if (bounded && producer->head != NULL &&
-		producer->queued_bytes + msg->len > max_bytes)
+		producer->queued_bytes + size > max_bytes)
 	{
 		producer->push_waiting = true;
 		while (producer->head != NULL &&
 			   (producer->queued_bytes > max_bytes / 2 ||
-				producer->queued_bytes + msg->len > max_bytes) &&
+				producer->queued_bytes + size > max_bytes) &&
 			   !atomic_load(&producer->stop_requested))
 			pthread_cond_wait(&producer->space_available, &producer->lock);
 		producer->push_waiting = false;
@@ -178,7 +191,7 @@ producer_push(Producer *producer, SourceMessage *msg, bool bounded)
 	else
 		producer->head = msg;
 	producer->tail = msg;
-	producer->queued_bytes += msg->len;
+	producer->queued_bytes += size;
 	pthread_mutex_unlock(&producer->lock);
 
 	/*
@@ -336,7 +349,7 @@ producer_next(Producer *producer)
 		producer->head = msg->next;
 		if (producer->head == NULL)
 			producer->tail = NULL;
-		producer->queued_bytes -= msg->len;
+		producer->queued_bytes -= message_size(msg);
 		if (producer->push_waiting &&
 			(producer->head == NULL ||
 			 producer->queued_bytes <= producer->config.queue_max_bytes / 2))
