@@ -2,7 +2,7 @@
  *
  * apply.c
  *	  The applier: replays the binlog events of one channel as PostgreSQL
- *	  transactions through SPI.
+ *	  transactions.
  *
  * Source transactions are applied in PostgreSQL transactions that also
  * update the channel's row in mysql_replica.channel_position with the
@@ -19,11 +19,15 @@
  * reported, and skipped with skip_transaction(), for that transaction
  * alone.
  *
- * Rows are written with prepared statements whose parameters are the
- * decoded values; identifiers are quoted, nothing from the binlog is ever
- * pasted into SQL text.  The statements are cached per target table and
- * per shape of row image (which columns are present), and dropped when the
- * table's definition changes.
+ * The rows of plain tables are handed to a row writer (rowwriter.c),
+ * which stores them with the executor's table and index routines.  Rows
+ * that need what only a statement does (triggers, rules, ON CONFLICT,
+ * jsonb functions for partial JSON updates) are written with prepared
+ * statements whose parameters are the decoded values; identifiers are
+ * quoted, nothing from the binlog is ever pasted into SQL text.  The
+ * statements are cached per target table and per shape of row image
+ * (which columns are present), and dropped when the table's definition
+ * changes.
  *
  * MySQL database d, table t is written into PostgreSQL schema "d", table
  * "t", which must exist.  Columns are matched by name when the table map

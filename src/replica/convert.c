@@ -427,6 +427,88 @@ mysql_zero_date_text(const char *text, const char *attname, bool *isnull)
 }
 
 /*
+ * An integer for a smallint, integer or bigint column as a Datum, without
+ * its text form: integers are most keys and counters.  False when the
+ * value does not fit the column; the text way then raises the input
+ * function's own error.
+ */
+static bool
+integer_datum(const BinlogValue *value, Oid typid, Datum *result)
+{
+	int64		v;
+
+	if (value->kind == BINLOG_VALUE_UINT)
+	{
+		if (value->u > (uint64) PG_INT64_MAX)
+			return false;
+		v = (int64) value->u;
+	}
+	else
+		v = value->i;
+
+	switch (typid)
+	{
+		case INT2OID:
+			if (v < PG_INT16_MIN || v > PG_INT16_MAX)
+				return false;
+			*result = Int16GetDatum((int16) v);
+			return true;
+		case INT4OID:
+			if (v < PG_INT32_MIN || v > PG_INT32_MAX)
+				return false;
+			*result = Int32GetDatum((int32) v);
+			return true;
+		case INT8OID:
+			*result = Int64GetDatum(v);
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Text in the database encoding for a text, varchar(n) or char(n) column
+ * as a Datum, built as the input function would build it but without
+ * counting characters where bytes tell enough: a string of at most n bytes
+ * fits varchar(n), and one of ASCII only has as many characters as bytes,
+ * which char(n) pads to n.  False in other cases (domains included), which
+ * the input function handles.
+ */
+static bool
+string_datum(const char *text, TargetColumn *column, Datum *result)
+{
+	size_t		len = strlen(text);
+	int32		maxlen = column->typmod - VARHDRSZ;
+	BpChar	   *padded;
+
+	switch (column->typid)
+	{
+		case TEXTOID:
+			*result = PointerGetDatum(cstring_to_text_with_len(text, len));
+			return true;
+		case VARCHAROID:
+			if (column->typmod >= (int32) VARHDRSZ && len > (size_t) maxlen)
+				return false;
+			*result = PointerGetDatum(cstring_to_text_with_len(text, len));
+			return true;
+		case BPCHAROID:
+			if (column->typmod < (int32) VARHDRSZ || len > (size_t) maxlen)
+				return false;
+			for (size_t i = 0; i < len; i++)
+				if (IS_HIGHBIT_SET(text[i]))
+					return false;
+			padded = palloc(VARHDRSZ + maxlen);
+			SET_VARSIZE(padded, VARHDRSZ + maxlen);
+			memcpy(VARDATA(padded), text, len);
+			memset(VARDATA(padded) + len, ' ', maxlen - len);
+			*result = PointerGetDatum(padded);
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
  * Convert one decoded value for a target column (column number col of the
  * table map).  *isnull is set for NULL, and for zero dates by default.
  */
@@ -437,8 +519,14 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 	char		buf[128];
 	char	   *text;
 	bool		zero_date = false;
+	Datum		result;
 
 	*isnull = false;
+	if ((value->kind == BINLOG_VALUE_INT ||
+		 value->kind == BINLOG_VALUE_UINT) &&
+		integer_datum(value, column->typid, &result))
+		return result;
+
 	switch (value->kind)
 	{
 		case BINLOG_VALUE_ABSENT:
@@ -494,6 +582,8 @@ convert_binlog_value(const BinlogValue *value, TargetColumn *column,
 			if (column->is_bytea)
 				return bytes_to_bytea(value->str.ptr, value->str.len, 0);
 			text = string_to_server(value);
+			if (string_datum(text, column, &result))
+				return result;
 			break;
 
 		case BINLOG_VALUE_BYTES:
