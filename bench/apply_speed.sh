@@ -13,18 +13,26 @@
 #        c) COPY of the final table (dumped from the source with
 #           `mariadb -B -N` to a file, then timed: `\copy ... FROM file`)
 #      each from START_SLAVE / start_replica() until the applied position
-#      is the source's end of binlog (polled every 100 ms).
+#      is the source's end of binlog (polled every 100 ms).  a) and b)
+#      apply it RUNS times (3) in turns, each on an emptied table; the
+#      medians are compared.  Before every timed step the servers write
+#      out their dirty pages (InnoDB's buffer pools, a checkpoint, the
+#      kernel's page cache), so that no step pays for the one before.
 #   2. one 2,000,000-row INSERT ... SELECT transaction into bench.big, and
 #      200 transactions each updating 5,000 rows of it: written while both
 #      replicas are stopped, then applied by each; COPY of bench.big.
-#   3. steady state: sysbench oltp_write_only run --rate=N for 30 s at 5,000
-#      and 20,000 row changes per second (4 per transaction) while the
-#      channel replicates; seconds_behind_source and the binlog position gap
-#      sampled every second.
+#   3. steady state: 5,000, 20,000 and 50,000 row changes per second for
+#      30 s each while the channel replicates, written by
+#      bench/oltp_write_ranges.lua (oltp_write_only's statements, 25 rows
+#      each: 100 row changes per transaction) at a fixed transaction rate;
+#      the lag (how long the channel takes to apply what the source has
+#      written at a moment) and seconds_behind_source sampled every second.
 #   The worker's VmHWM and its peak RssAnon (sampled) for each apply.
 #
-#   bash bench/apply_speed.sh            (as root; about 3 minutes on 2 cores)
-#   QUICK=1 bash bench/apply_speed.sh    (everything 10x smaller, about 30 s)
+#   bash bench/apply_speed.sh            (as root; about 8 minutes on 2 cores)
+#   QUICK=1 bash bench/apply_speed.sh    (everything 10x smaller, one run
+#                                         each, about 1 minute)
+#   RUNS=N ...                           (apply the sysbench binlog N times)
 #   BUILD=0 ...                          (use the installed extension as is)
 #
 # Servers (all throwaway, loopback only, stopped on exit):
@@ -37,7 +45,9 @@
 #   postgres PostgreSQL 15, shared_buffers=2GB, max_wal_size=4GB,
 #            fsync=on (test/setup.sh turns it off; this turns it back on),
 #            synchronous_commit left at its default: the worker sets it off
-#            for itself, as innodb_flush_log_at_trx_commit=2 does
+#            for itself, as innodb_flush_log_at_trx_commit=2 does; 1 GB of
+#            WAL segments written once before the runs, as MariaDB's 1 GB
+#            redo log is allocated when it starts
 # Everything runs on the same machine: on few cores the source, the
 # replicas and sysbench compete for CPU (the replicas run one at a time).
 
@@ -48,12 +58,14 @@ source "$BENCH_ROOT/bench/lib.sh"
 
 if [ "${QUICK:-0}" = 1 ]; then
 	TABLE_SIZE=100000 EVENTS=2000 BIG_ROWS=200000 UPD_TXNS=20 STEADY_SECS=5
+	RUNS=${RUNS:-1}
 else
 	TABLE_SIZE=1000000 EVENTS=20000 BIG_ROWS=2000000 UPD_TXNS=200 STEADY_SECS=30
+	RUNS=${RUNS:-3}
 fi
 UPD_ROWS=5000            # rows per update transaction
-RATES="5000 20000"       # steady state: row changes per second
-ROWS_PER_TXN=4           # oltp_write_only: 2 updates, 1 delete, 1 insert
+STEADY_RATES="5000 20000 50000" # steady state: row changes per second
+RANGE_ROWS=25            # steady state: rows per statement
 WAIT_LIMIT=900           # seconds any one apply may take
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root" >&2; exit 1; }
@@ -149,6 +161,17 @@ psql_ -c "CREATE EXTENSION mysql_replica" \
 	-c "CREATE SCHEMA bench_copy" \
 	-c "CREATE TABLE bench_copy.sbtest1 (LIKE sbtest.sbtest1 INCLUDING ALL)" \
 	-c "CREATE TABLE bench_copy.big (LIKE bench.big INCLUDING ALL)"
+
+# MariaDB allocates its whole redo log (1 GB here) when it starts.
+# PostgreSQL creates a WAL segment, writing it full of zeros, when it first
+# needs one, and recycles segments from then on, as a server that has run
+# for a while does.  About 1 GB of throwaway WAL and two checkpoints leave
+# it that many recycled segments before anything is timed.
+say "PostgreSQL: writing 1 GB of WAL to have its segments"
+psql_ -c "CREATE TABLE bench_copy.wal_seed AS
+		SELECT g AS n, repeat('x', 500) AS pad
+		FROM generate_series(1, 1800000) g" \
+	-c "DROP TABLE bench_copy.wal_seed" -c "CHECKPOINT" -c "CHECKPOINT"
 
 # ---------------------------------------------------------------- helpers
 
@@ -261,6 +284,37 @@ pg_copy() {
 	COPY_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
 }
 
+# Let the servers write out what the previous step left dirty: InnoDB's
+# buffer pools (the page cleaner flushes everything while
+# innodb_max_dirty_pages_pct is 0), PostgreSQL's shared buffers (a
+# checkpoint) and the kernel's page cache.  Otherwise each timed apply
+# competes with the write-back of the one before it.
+quiesce() {
+	local port saved i dirty
+	for port in "$SRCPORT" "$REPPORT"; do
+		# The page cleaner's pace is innodb_io_capacity: raised meanwhile.
+		saved=$(mr_maria "$port" -N -e "SELECT concat_ws(',',
+			@@innodb_max_dirty_pages_pct, @@innodb_io_capacity,
+			@@innodb_io_capacity_max)")
+		mr_maria "$port" -e "SET GLOBAL innodb_io_capacity_max = 100000;
+			SET GLOBAL innodb_io_capacity = 100000;
+			SET GLOBAL innodb_max_dirty_pages_pct = 0"
+		for ((i = 0; i < 1200; i++)); do
+			dirty=$(mr_maria "$port" -N -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" |
+				awk '{ print $2 }')
+			[ "${dirty:-0}" -gt 0 ] || break
+			sleep 0.1
+		done
+		IFS=, read -r -a saved <<<"$saved"
+		mr_maria "$port" -e "SET GLOBAL innodb_max_dirty_pages_pct = ${saved[0]};
+			SET GLOBAL innodb_io_capacity = ${saved[1]};
+			SET GLOBAL innodb_io_capacity_max = ${saved[2]}"
+	done
+	psql_ -c "CHECKPOINT"
+	sync
+	sleep 1
+}
+
 # ------------------------------------------------ 1. sysbench binlog
 
 read -r F0 P0 <<<"$(src_end)"
@@ -281,34 +335,57 @@ say "sysbench run: $EVENTS transactions, 4 threads"
 read -r END_FILE END_POS <<<"$(src_end)"
 SB_BYTES=$(binlog_bytes "$START_FILE" "$START_POS" "$END_FILE" "$END_POS")
 
-say "MariaDB replica, 1 thread, from $START_FILE:$START_POS to $END_FILE:$END_POS"
-native_from "$START_FILE" "$START_POS" 0 "$END_FILE" "$END_POS"
-NAT1_SECS=$NAT_SECS
-say "MariaDB replica, 2 parallel threads"
-native_from "$START_FILE" "$START_POS" 2 "$END_FILE" "$END_POS"
-NAT2_SECS=$NAT_SECS
-PAR_MODE=$(rep -N -e "SELECT @@slave_parallel_mode")
-rep -e "SET GLOBAL slave_parallel_threads = 0"
+# Each applier applies the whole binlog RUNS times, in turns, each time on
+# an emptied table and a quiet machine; the medians are compared.
+NAT1_ALL=() NAT2_ALL=() PG_ALL=()
+for ((run = 1; run <= RUNS; run++)); do
+	say "run $run of $RUNS: MariaDB replica, 1 thread, from $START_FILE:$START_POS to $END_FILE:$END_POS"
+	quiesce
+	native_from "$START_FILE" "$START_POS" 0 "$END_FILE" "$END_POS"
+	NAT1_ALL+=("$NAT_SECS")
+	say "run $run of $RUNS: MariaDB replica, 2 parallel threads"
+	quiesce
+	native_from "$START_FILE" "$START_POS" 2 "$END_FILE" "$END_POS"
+	NAT2_ALL+=("$NAT_SECS")
+	rep -e "SET GLOBAL slave_parallel_threads = 0"
 
-say "mysql_replica"
-psql_ -c "SELECT mysql_replica.change_source(host => '127.0.0.1',
-	port => $SRCPORT, username => 'repl', password => 'replpass',
-	connect_retry => 1, log_file => '$START_FILE', log_pos => $START_POS)" >/dev/null
-pg_apply "$END_FILE" "$END_POS"
-SB_ROWS=$PG_ROWS SB_TXNS=$PG_TXNS SB_PG_SECS=$PG_SECS
-SB_HWM=$PG_HWM SB_ANON=$PG_ANON
+	say "run $run of $RUNS: mysql_replica"
+	if [ "$run" -gt 1 ]; then
+		psql_ -c "SELECT mysql_replica.stop_replica()" \
+			-c "SELECT mysql_replica.reset_replica()" \
+			-c "TRUNCATE sbtest.sbtest1" >/dev/null
+	fi
+	psql_ -c "SELECT mysql_replica.change_source(host => '127.0.0.1',
+		port => $SRCPORT, username => 'repl', password => 'replpass',
+		connect_retry => 1, log_file => '$START_FILE', log_pos => $START_POS)" >/dev/null
+	quiesce
+	pg_apply "$END_FILE" "$END_POS"
+	PG_ALL+=("$PG_SECS")
+	[ "$PG_HWM" -le "${SB_HWM:-0}" ] || SB_HWM=$PG_HWM
+	[ "$PG_ANON" -le "${SB_ANON:-0}" ] || SB_ANON=$PG_ANON
+done
+PAR_MODE=$(rep -N -e "SELECT @@slave_parallel_mode")
+NAT1_SECS=$(printf '%s\n' "${NAT1_ALL[@]}" | bench_median)
+NAT2_SECS=$(printf '%s\n' "${NAT2_ALL[@]}" | bench_median)
+SB_PG_SECS=$(printf '%s\n' "${PG_ALL[@]}" | bench_median)
+SB_ROWS=$PG_ROWS SB_TXNS=$PG_TXNS
 psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
 
 say "COPY of the final sbtest1"
 src -B -N -e "SELECT id, k, c, pad FROM sbtest.sbtest1" >"$DIR/sbtest1.tsv"
+quiesce
 pg_copy "$DIR/sbtest1.tsv" bench_copy.sbtest1
 SB_COPY_SECS=$COPY_SECS
 SB_COPY_ROWS=$(wc -l <"$DIR/sbtest1.tsv")
 
-CHK_SQL="SELECT count(*), sum(id), sum(k) FROM"
-CHK_SRC=$(src -N -e "$CHK_SQL sbtest.sbtest1" | tr '\t' ' ')
-CHK_NAT=$(rep -N -e "$CHK_SQL sbtest.sbtest1" | tr '\t' ' ')
-CHK_PG=$(psql_ -F' ' -c "$CHK_SQL sbtest.sbtest1")
+# count, sum(id), sum(k) and a checksum of every row: the sum of the first
+# 32 bits of each row's MD5.
+CHK_SQL="SELECT count(*), sum(id), sum(k),"
+CHK_MARIA="sum(cast(conv(substr(md5(concat_ws(',', id, k, c, pad)), 1, 8), 16, 10) AS unsigned))"
+CHK_PGSQL="sum(('x' || substr(md5(concat_ws(',', id, k, rtrim(c), rtrim(pad))), 1, 8))::bit(32)::bigint)"
+CHK_SRC=$(src -N -e "$CHK_SQL $CHK_MARIA FROM sbtest.sbtest1" | tr '\t' ' ')
+CHK_NAT=$(rep -N -e "$CHK_SQL $CHK_MARIA FROM sbtest.sbtest1" | tr '\t' ' ')
+CHK_PG=$(psql_ -F' ' -c "$CHK_SQL $CHK_PGSQL FROM sbtest.sbtest1")
 
 echo
 echo "apply_speed: $(nproc) cores; MariaDB $(src -N -e 'SELECT VERSION()'), $(psql_ -c 'SELECT version()' | awk '{ print $1, $2 }')$([ "${QUICK:-0}" != 1 ] || echo ' (QUICK=1: 10x smaller)')"
@@ -318,17 +395,20 @@ printf '   binlog bytes %d, row changes %d (mysql_replica rows_applied), transac
 	"$SB_BYTES" "$SB_ROWS" "$SB_TXNS"
 awk -v rows="$SB_ROWS" -v txns="$SB_TXNS" -v n1="$NAT1_SECS" -v n2="$NAT2_SECS" \
 	-v pg="$SB_PG_SECS" -v cp="$SB_COPY_SECS" -v cprows="$SB_COPY_ROWS" \
-	-v hwm="$SB_HWM" -v anon="$SB_ANON" -v mode="$PAR_MODE" 'BEGIN {
+	-v hwm="$SB_HWM" -v anon="$SB_ANON" -v mode="$PAR_MODE" -v runs="$RUNS" 'BEGIN {
 	printf "   %-40s %9s %10s %9s %11s\n", "applier", "seconds", "rows/s", "txn/s", "vs COPY"
 	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "MariaDB replica, 1 thread", n1, rows / n1, txns / n1, n1 / cp
 	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "MariaDB replica, 2 threads (" mode ")", n2, rows / n2, txns / n2, n2 / cp
 	printf "   %-40s %9.2f %10.0f %9.0f %10.1fx\n", "mysql_replica", pg, rows / pg, txns / pg, pg / cp
 	printf "   %-40s %9.2f %10.0f %9s %10.1fx\n", "COPY of the final " cprows " rows", cp, cprows / cp, "-", 1
+	printf "   (seconds: median of %d runs of each, taken in turns; rows/s and txn/s from it)\n", runs
 	printf "   mysql_replica / MariaDB replica time: %.2f (1 thread), %.2f (2 threads)\n", pg / n1, pg / n2
 	printf "   mysql_replica time / COPY time: %.1f\n", pg / cp
 	printf "   worker VmHWM %.0f MB, peak RssAnon %.0f MB (sampled every 100 ms)\n", hwm / 1024, anon / 1024
 }'
-printf '   check count,sum(id),sum(k): source %s | MariaDB replica %s | mysql_replica %s\n' \
+printf '   runs, seconds: MariaDB 1 thread %s | MariaDB 2 threads %s | mysql_replica %s\n' \
+	"${NAT1_ALL[*]}" "${NAT2_ALL[*]}" "${PG_ALL[*]}"
+printf '   check count,sum(id),sum(k),row checksum: source %s | MariaDB replica %s | mysql_replica %s\n' \
 	"$CHK_SRC" "$CHK_NAT" "$CHK_PG"
 
 # ------------------------------------------------ 2. big insert, updates
@@ -341,15 +421,18 @@ BIG_SRC_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a 
 read -r BEF BEP <<<"$(src_end)"
 BIG_BYTES=$(binlog_bytes "$BF" "$BP" "$BEF" "$BEP")
 say "  MariaDB replica"
+quiesce
 native_resume "$BEF" "$BEP"
 BIG_NAT_SECS=$NAT_SECS
 say "  mysql_replica"
+quiesce
 pg_apply "$BEF" "$BEP"
 BIG_ROWS_APPLIED=$PG_ROWS BIG_TXNS=$PG_TXNS BIG_PG_SECS=$PG_SECS
 BIG_HWM=$PG_HWM BIG_ANON=$PG_ANON
 psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
 say "  COPY"
 src -B -N -e "SELECT id, v, s FROM bench.big" >"$DIR/big.tsv"
+quiesce
 pg_copy "$DIR/big.tsv" bench_copy.big
 BIG_COPY_SECS=$COPY_SECS
 rm -f "$DIR/big.tsv" "$DIR/sbtest1.tsv"
@@ -365,9 +448,11 @@ UPD_SRC_SECS=$(awk -v a="$t0" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a 
 read -r UEF UEP <<<"$(src_end)"
 UPD_BYTES=$(binlog_bytes "$UF" "$UP" "$UEF" "$UEP")
 say "  MariaDB replica"
+quiesce
 native_resume "$UEF" "$UEP"
 UPD_NAT_SECS=$NAT_SECS
 say "  mysql_replica"
+quiesce
 pg_apply "$UEF" "$UEP"
 UPD_ROWS_APPLIED=$PG_ROWS UPD_TXNS_APPLIED=$PG_TXNS UPD_PG_SECS=$PG_SECS
 UPD_HWM=$PG_HWM UPD_ANON=$PG_ANON
@@ -408,65 +493,86 @@ printf '   check count,sum(v),sum(length(s)): source %s | MariaDB replica %s | m
 
 # ------------------------------------------------ 3. steady state
 
-# The channel is running and caught up.
+# The channel is running and caught up.  The load is oltp_write_only's
+# statement mix with RANGE_ROWS rows per statement (bench/
+# oltp_write_ranges.lua), at a fixed transaction rate.  Every second the
+# benchmark notes the time, reads the source's end of binlog, and waits
+# until the channel has applied up to it: that wait is the replication
+# lag of the moment, to a few milliseconds (it includes starting one
+# mariadb and one psql client, about 10 ms here).
+psql_ -c "CREATE FUNCTION bench_copy.applied_at(f text, p bigint)
+	RETURNS float8 LANGUAGE plpgsql AS \$\$
+	DECLARE
+		t0 timestamptz := clock_timestamp();
+		sf text;
+		sp bigint;
+	BEGIN
+		LOOP
+			SELECT source_log_file, source_log_pos INTO sf, sp
+				FROM mysql_replica.status;
+			EXIT WHEN sf > f OR (sf = f AND sp >= p);
+			IF clock_timestamp() - t0 > interval '60 s' THEN
+				RETURN NULL;
+			END IF;
+			PERFORM pg_sleep(0.002);
+		END LOOP;
+		RETURN extract(epoch FROM clock_timestamp());
+	END \$\$"
+
 echo
-echo "3. steady state: sysbench oltp_write_only run --rate=N (4 threads) for $STEADY_SECS s, channel replicating"
-printf '   %8s %8s %9s %9s %8s %8s %11s %11s %10s %8s\n' \
-	"target" "rate" "achieved" "achieved" "lag max" "lag med" "gap max" "gap med" "catch-up" "kept"
-printf '   %8s %8s %9s %9s %8s %8s %11s %11s %10s %8s\n' \
-	"rows/s" "txn/s" "txn/s" "rows/s" "s" "s" "bytes" "bytes" "s" "up"
-for target in $RATES; do
-	tps=$(((target + ROWS_PER_TXN - 1) / ROWS_PER_TXN))
+echo "3. steady state: $RANGE_ROWS-row statements of the oltp_write_only mix (bench/oltp_write_ranges.lua,"
+echo "   $((4 * RANGE_ROWS)) row changes per transaction, 4 threads) at a fixed rate for $STEADY_SECS s, channel replicating"
+printf '   %8s %7s %9s %9s %8s %8s %8s %8s %10s
+' \
+	"target" "rate" "achieved" "achieved" "lag med" "lag p95" "lag max" "behind" "catch-up"
+printf '   %8s %7s %9s %9s %8s %8s %8s %8s %10s\n' \
+	"rows/s" "txn/s" "txn/s" "rows/s" "ms" "ms" "ms" "max s" "s"
+for target in $STEADY_RATES; do
+	tps=$((target / (4 * RANGE_ROWS)))
 	say "steady state: $tps transactions per second for $STEADY_SECS s"
-	: >"$DIR/lag" && : >"$DIR/gap"
-	"${SB[@]}" --threads=4 --rate="$tps" --time="$STEADY_SECS" --events=0 \
-		run >"$DIR/sb_rate.out" 2>&1 &
+	: >"$DIR/lag" && : >"$DIR/behind"
+	sysbench "$BENCH_ROOT/bench/oltp_write_ranges.lua" "${SB[@]:2}" \
+		--rows_per_statement="$RANGE_ROWS" --threads=4 --rate="$tps" \
+		--time="$STEADY_SECS" --events=0 run >"$DIR/sb_rate.out" 2>&1 &
 	SB_PID=$!
-	next=$(date +%s.%N)
+	sleep 1
 	while kill -0 "$SB_PID" 2>/dev/null; do
-		row=$(psql_ -F'|' -c "SELECT coalesce(seconds_behind_source::text, ''),
-			coalesce(source_log_file, ''), coalesce(source_log_pos, 0), state,
-			replace(coalesce(last_error, ''), E'\n', ' ')
-			FROM mysql_replica.status")
-		IFS='|' read -r lag f p state err <<<"$row"
-		[ "$state" != error ] || die "channel error at $f:$p: $err"
+		t_sample=$(bench_now)
 		read -r sf sp <<<"$(src_end)"
-		[ -z "$lag" ] || echo "$lag" >>"$DIR/lag"
-		[ "$f" != "$sf" ] || echo $((sp - p)) >>"$DIR/gap"
-		next=$(awk -v n="$next" 'BEGIN { printf "%.6f", n + 1 }')
-		delay=$(awk -v n="$next" -v now="$(date +%s.%N)" \
-			'BEGIN { d = n - now; printf "%.3f", (d > 0 ? d : 0) }')
-		sleep "$delay"
+		applied=$(psql_ -c "SELECT bench_copy.applied_at('$sf', $sp)")
+		[ -n "$applied" ] || die "channel not at $sf:$sp after 60 s"
+		awk -v a="$t_sample" -v b="$applied" \
+			'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$DIR/lag"
+		row=$(psql_ -F'|' -c "SELECT coalesce(seconds_behind_source::text, ''),
+			state, replace(coalesce(last_error, ''), E'\n', ' ')
+			FROM mysql_replica.status")
+		IFS='|' read -r behind state err <<<"$row"
+		[ "$state" != error ] || die "channel error: $err"
+		[ -z "$behind" ] || echo "$behind" >>"$DIR/behind"
+		sleep "$(awk -v a="$t_sample" -v b="$(bench_now)" \
+			'BEGIN { d = a + 1 - b; printf "%.3f", (d > 0 ? d : 0) }')"
 	done
 	wait "$SB_PID" || { cat "$DIR/sb_rate.out" >&2; die "sysbench --rate=$tps failed"; }
 	SB_PID=
 	t_end=$(bench_now)
 	read -r sf sp <<<"$(src_end)"
-	deadline=$(($(date +%s) + WAIT_LIMIT))
-	while :; do
-		row=$(psql_ -F'|' -c "SELECT coalesce(source_log_file, ''),
-			coalesce(source_log_pos, 0), state FROM mysql_replica.status")
-		IFS='|' read -r f p state <<<"$row"
-		bench_pos_reached "$f" "$p" "$sf" "$sp" && break
-		[ "$state" != error ] || die "channel error at $f:$p"
-		[ "$(date +%s)" -lt "$deadline" ] || die "channel did not catch up after the --rate=$tps run"
-		sleep 0.1
-	done
-	catchup=$(awk -v a="$t_end" -v b="$(bench_now)" 'BEGIN { printf "%.2f", b - a }')
+	applied=$(psql_ -c "SELECT bench_copy.applied_at('$sf', $sp)")
+	[ -n "$applied" ] || die "channel did not catch up after the --rate=$tps run"
 	achieved=$(awk '/transactions:/ { gsub(/\(/, "", $3); print $3; exit }' "$DIR/sb_rate.out")
+	p95=$(sort -g "$DIR/lag" | awk '{ v[NR] = $1 }
+		END { i = int(NR * 0.95 + 0.999); print (NR ? v[i < 1 ? 1 : i] : "-") }')
 	awk -v target="$target" -v tps="$tps" -v ach="${achieved:-0}" \
-		-v per="$ROWS_PER_TXN" -v lmax="$(bench_max <"$DIR/lag")" \
-		-v lmed="$(bench_median <"$DIR/lag")" -v gmax="$(bench_max <"$DIR/gap")" \
-		-v gmed="$(bench_median <"$DIR/gap")" -v cu="$catchup" 'BEGIN {
-		kept = (cu <= 2.0) ? "yes" : "no"
-		printf "   %8d %8d %9.0f %9.0f %8s %8s %11s %11s %10.2f %8s\n",
-			target, tps, ach, ach * per, lmax, lmed, gmax, gmed, cu, kept
+		-v per="$((4 * RANGE_ROWS))" -v lmed="$(bench_median <"$DIR/lag")" \
+		-v lp95="$p95" -v lmax="$(bench_max <"$DIR/lag")" \
+		-v bmax="$(bench_max <"$DIR/behind")" -v a="$t_end" -v b="$applied" 'BEGIN {
+		printf "   %8d %7d %9.0f %9.0f %8s %8s %8s %8s %10.2f\n",
+			target, tps, ach, ach * per, lmed, lp95, lmax, bmax, b - a
 	}'
 done
-echo "   (lag = seconds_behind_source, gap = source end of binlog - source_log_pos, both sampled"
-echo "    every second under load; catch-up = from the end of the load until the channel is at the"
-echo "    source's end; kept up = caught up within 2 s; achieved < rate: the source could not"
-echo "    take the rate on this machine)"
+echo "   (lag: sampled every second under load, from reading the source's end of binlog until the"
+echo "    channel has applied it; behind: seconds_behind_source of the status view; catch-up: from"
+echo "    the end of the load until the channel is at the source's end; achieved < rate: the source"
+echo "    could not take the rate on this machine)"
 psql_ -c "SELECT mysql_replica.stop_replica()" >/dev/null
 
 # ------------------------------------------------ logs
