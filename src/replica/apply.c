@@ -54,6 +54,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -115,6 +116,10 @@ typedef struct TargetTable
 	int			nkeys;			/* primary key columns, 0 if none */
 	int		   *key_columns;	/* MySQL column numbers of the key */
 	Oid			key_index;		/* the primary key's index */
+
+	/* the row writer of this table, if any, and the transaction it is for */
+	RowWriter  *writer;
+	LocalTransactionId writer_lxid;
 	TargetPlan *plans;
 
 	/*
@@ -214,6 +219,13 @@ struct Applier
 
 	HTAB	   *table_maps;		/* table id -> TableMapEntry */
 	HTAB	   *targets;		/* TargetKey -> TargetTable */
+
+	/*
+	 * Targets with a row writer in the PostgreSQL transaction with local id
+	 * row_writers_lxid; after another transaction, the list is gone.
+	 */
+	List	   *row_writers;
+	LocalTransactionId row_writers_lxid;
 	SPIPlanPtr	save_position_plan;
 
 	/* for the error context */
@@ -542,11 +554,76 @@ begin_pg_transaction(void)
 	MemoryContextSwitchTo(cxt);
 }
 
+/*
+ * End the row writers of the current transaction, before it commits or
+ * anything runs that may change their tables or end a subtransaction
+ * they belong to.  Writers of an aborted transaction are simply
+ * forgotten: the abort released what they held, and their memory.
+ */
 static void
-commit_pg_transaction(void)
+close_row_writers(Applier *applier)
+{
+	ListCell   *lc;
+
+	if (applier->row_writers_lxid != MyProc->lxid)
+	{
+		applier->row_writers = NIL;
+		return;
+	}
+	foreach(lc, applier->row_writers)
+	{
+		TargetTable *target = lfirst(lc);
+
+		if (target->writer != NULL && target->writer_lxid == MyProc->lxid)
+			row_writer_end(target->writer);
+		target->writer = NULL;
+	}
+	list_free(applier->row_writers);
+	applier->row_writers = NIL;
+}
+
+/*
+ * The row writer of a target for the rows of one event, resumed, or NULL
+ * when the table's rows must go through SPI.  Writers are kept until the
+ * transaction ends, in its memory.
+ */
+static RowWriter *
+target_writer(Applier *applier, TargetTable *target, const BinlogTableMap *map)
+{
+	MemoryContext oldcxt;
+	RowWriter  *writer;
+
+	if (target->writer != NULL && target->writer_lxid == MyProc->lxid)
+	{
+		row_writer_resume(target->writer, map);
+		return target->writer;
+	}
+
+	oldcxt = MemoryContextSwitchTo(TopTransactionContext);
+	writer = row_writer_begin(target->relid, target->columns, target->ncols,
+							  target->key_index);
+	if (writer != NULL)
+	{
+		if (applier->row_writers_lxid != MyProc->lxid)
+		{
+			applier->row_writers = NIL;
+			applier->row_writers_lxid = MyProc->lxid;
+		}
+		applier->row_writers = lappend(applier->row_writers, target);
+		target->writer = writer;
+		target->writer_lxid = MyProc->lxid;
+		row_writer_resume(writer, map);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return writer;
+}
+
+static void
+commit_pg_transaction(Applier *applier)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 
+	close_row_writers(applier);
 	if (SPI_finish() != SPI_OK_FINISH)
 		elog(ERROR, "SPI_finish failed");
 	PopActiveSnapshot();
@@ -649,7 +726,7 @@ applier_start_stream(Applier *applier, int checksum_alg,
 	{
 		begin_pg_transaction();
 		save_position(applier);
-		commit_pg_transaction();
+		commit_pg_transaction(applier);
 		ereport(LOG,
 				(errmsg("mysql_replica channel \"%s\" has no GTID state yet, starting after the source's current one, \"%s\"",
 						applier->channel, gtid_start)));
@@ -659,7 +736,7 @@ applier_start_stream(Applier *applier, int checksum_alg,
 	{
 		begin_pg_transaction();
 		save_position(applier);
-		commit_pg_transaction();
+		commit_pg_transaction(applier);
 		ereport(LOG,
 				(errmsg("mysql_replica channel \"%s\" has no position yet, starting at the source's current end of binlog %s:" UINT64_FORMAT,
 						applier->channel, log_file, log_pos)));
@@ -762,6 +839,13 @@ static void
 release_savepoints(Applier *applier, int count)
 {
 	MemoryContext cxt = CurrentMemoryContext;
+
+	/*
+	 * What a subtransaction holds does not pass to its parent: row writers
+	 * opened in one end with it.
+	 */
+	if (applier->savepoints != NIL && count != 0)
+		close_row_writers(applier);
 
 	while (applier->savepoints != NIL && count-- != 0)
 	{
@@ -933,7 +1017,7 @@ static void
 commit_group(Applier *applier)
 {
 	save_position(applier);
-	commit_pg_transaction();
+	commit_pg_transaction(applier);
 	applier->pg_open = false;
 
 	strlcpy(applier->committed_file, applier->log_file, BINLOG_MAX_FILE_NAME);
@@ -1391,6 +1475,8 @@ get_target(Applier *applier, const BinlogTableMap *map)
 
 	if (!target->valid)
 	{
+		/* The writer knows the old columns. */
+		close_row_writers(applier);
 		free_target_plans(target);
 		build_target(applier, target, map);
 	}
@@ -2323,7 +2409,6 @@ apply_rows_direct(Applier *applier, TargetTable *target,
 		if (applier->should_stop && applier->should_stop())
 			break;
 	}
-	row_writer_flush(writer);
 }
 
 /* Apply every row of a rows event. */
@@ -2373,15 +2458,13 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 	if (!applier->idempotent && !rows.partial &&
 		(rows.kind == BINLOG_ROWS_INSERT || target->nkeys > 0))
 	{
-		RowWriter  *writer = row_writer_begin(target->relid, target->columns,
-											  target->ncols, entry->map,
-											  target->key_index);
+		RowWriter  *writer = target_writer(applier, target, entry->map);
 
 		if (writer != NULL)
 		{
 			apply_rows_direct(applier, target, entry->map, &rows, &cursor,
 							  writer);
-			row_writer_end(writer);
+			row_writer_pause(writer);
 			applier->current_table = NULL;
 			return;
 		}
@@ -2521,6 +2604,14 @@ handle_query(Applier *applier, const BinlogEvent *ev)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("could not decode query event: %s", err.message)));
 	query = pnstrdup(q.query, q.query_len);
+
+	/*
+	 * A statement may change a table or a savepoint end a subtransaction:
+	 * row writers end first.  Transaction bounds leave them be.
+	 */
+	if (pg_strcasecmp(query, "BEGIN") != 0 &&
+		pg_strcasecmp(query, "COMMIT") != 0)
+		close_row_writers(applier);
 
 	if (pg_strcasecmp(query, "BEGIN") == 0)
 		begin_source_transaction(applier, ev);
@@ -2910,7 +3001,7 @@ dispatch_event(Applier *applier, const BinlogEvent *evp)
 				{
 					begin_pg_transaction();
 					save_position(applier);
-					commit_pg_transaction();
+					commit_pg_transaction(applier);
 					strlcpy(applier->committed_file, applier->log_file,
 							BINLOG_MAX_FILE_NAME);
 					applier->committed_pos = applier->log_pos;

@@ -75,11 +75,20 @@ typedef struct RowWriter RowWriter;
  * A writer for the table relid, or NULL when its rows must go through SPI
  * (the table has triggers, rules or stored generated columns, or is not a
  * plain table).  columns are those of the MySQL table in its order;
- * key_index is the primary key, needed for updates and deletes.
+ * key_index is the primary key, needed for updates and deletes.  The
+ * writer lives in the current memory context and may serve the rest of
+ * the transaction, outside subtransactions it did not start in; end it
+ * before the transaction commits.
  */
 extern RowWriter *row_writer_begin(Oid relid, const TargetColumn *columns,
-								   int ncols, const BinlogTableMap *map,
-								   Oid key_index);
+								   int ncols, Oid key_index);
+
+/*
+ * Use the writer for the rows of one event, whose table map is map, and
+ * pause it (flushing its rows) at the event's end.
+ */
+extern void row_writer_resume(RowWriter *writer, const BinlogTableMap *map);
+extern void row_writer_pause(RowWriter *writer);
 /* Insert a row; it may wait in a buffer until row_writer_flush(). */
 extern void row_writer_insert(RowWriter *writer, const BinlogValue *image);
 extern void row_writer_flush(RowWriter *writer);
@@ -93,7 +102,7 @@ extern bool row_writer_update(RowWriter *writer, const int *key_columns,
 							  const BinlogValue *after);
 extern bool row_writer_delete(RowWriter *writer, const int *key_columns,
 							  int nkeys, const BinlogValue *before);
-/* Flush and free the writer; the table stays locked. */
+/* Free a paused writer; the table stays locked. */
 extern void row_writer_end(RowWriter *writer);
 
 /* json_diff.c: the partial JSON updates of one cell */

@@ -19,6 +19,13 @@
  *
  * The worker runs as a superuser, so no permission checks are made here.
  *
+ * A writer is kept for a whole PostgreSQL transaction, which may hold many
+ * small source transactions, and used for one rows event at a time
+ * between row_writer_resume() and row_writer_pause().  Every UPDATE or
+ * DELETE still starts its own index scan and locks the row it finds
+ * before changing it, as the logical replication worker does: a cost per
+ * row that one index scan rescanned for each row would save.
+ *
  *-------------------------------------------------------------------------
  */
 #include "replica/apply.h"
@@ -93,7 +100,7 @@ writer_usable(Relation rel)
 
 RowWriter *
 row_writer_begin(Oid relid, const TargetColumn *columns, int ncols,
-				 const BinlogTableMap *map, Oid key_index)
+				 Oid key_index)
 {
 	Relation	rel;
 	RowWriter  *w;
@@ -112,7 +119,6 @@ row_writer_begin(Oid relid, const TargetColumn *columns, int ncols,
 	w->rel = rel;
 	w->columns = columns;
 	w->ncols = ncols;
-	w->map = map;
 	w->key_index = key_index;
 	natts = RelationGetDescr(rel)->natts;
 	w->defaults = palloc0(sizeof(ExprState *) * natts);
@@ -135,16 +141,35 @@ row_writer_begin(Oid relid, const TargetColumn *columns, int ncols,
 	ExecInitRangeTable(w->estate, list_make1(rte));
 	w->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(w->rri, rel, 1, NULL, 0);
-	w->estate->es_output_cid = GetCurrentCommandId(true);
-
-	/* Defaults and index expressions may run queries. */
-	PushActiveSnapshot(GetTransactionSnapshot());
-	w->estate->es_snapshot = GetActiveSnapshot();
 	ExecOpenIndices(w->rri, false);
 	EvalPlanQualInit(&w->epqstate, w->estate, NULL, NIL, -1);
 
 	w->slots = palloc0(sizeof(TupleTableSlot *) * WRITER_MAX_ROWS);
 	return w;
+}
+
+void
+row_writer_resume(RowWriter *w, const BinlogTableMap *map)
+{
+	/* The table map of this event: the previous one may be gone. */
+	w->map = map;
+
+	/*
+	 * Changes of earlier events are visible to this one's statements, and
+	 * defaults and index expressions may run queries.
+	 */
+	w->estate->es_output_cid = GetCurrentCommandId(true);
+	PushActiveSnapshot(GetTransactionSnapshot());
+	w->estate->es_snapshot = GetActiveSnapshot();
+}
+
+void
+row_writer_pause(RowWriter *w)
+{
+	row_writer_flush(w);
+	w->estate->es_snapshot = InvalidSnapshot;
+	PopActiveSnapshot();
+	w->map = NULL;
 }
 
 /* A slot of the table's own kind, freed with the executor state. */
@@ -170,10 +195,15 @@ column_default(RowWriter *w, int attno, bool *isnull)
 
 	if (!w->default_built[i])
 	{
-		Node	   *expr = build_column_default(w->rel, attno);
 		MemoryContext oldcxt;
+		Node	   *expr;
 
+		/*
+		 * The expression's constants are used in place: keep the whole tree
+		 * as long as the writer.
+		 */
 		oldcxt = MemoryContextSwitchTo(w->estate->es_query_cxt);
+		expr = build_column_default(w->rel, attno);
 		if (expr != NULL)
 			w->defaults[i] = ExecInitExpr(expression_planner((Expr *) expr),
 										  NULL);
@@ -421,13 +451,11 @@ row_writer_delete(RowWriter *w, const int *key_columns, int nkeys,
 void
 row_writer_end(RowWriter *w)
 {
-	row_writer_flush(w);
 	EvalPlanQualEnd(&w->epqstate);
 	ExecCloseIndices(w->rri);
 	ExecResetTupleTable(w->estate->es_tupleTable, false);
 	FreeExecutorState(w->estate);
 	MemoryContextDelete(w->batch_context);
-	PopActiveSnapshot();
 
 	/* The lock stays until the end of the transaction. */
 	table_close(w->rel, NoLock);

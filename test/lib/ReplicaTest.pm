@@ -35,6 +35,7 @@ our @EXPORT = qw(
   wait_caught_up
   create_database_both
   compare_table
+  table_matches
   workload_sql
   create_workload_tables
 );
@@ -496,6 +497,15 @@ sub compare_table
 	return (
 		_sort_rows(_parse_rows($pg_out,    \@p_kinds, '|')),
 		_sort_rows(_parse_rows($maria_out, \@m_kinds, '|')));
+}
+
+# A test that $table ('db.table') holds the same rows on both sides.
+sub table_matches
+{
+	my ($node, $maria, $table, $label) = @_;
+	my ($pg_rows, $my_rows) = compare_table($node, $maria, $table);
+	local $Test::Builder::Level = $Test::Builder::Level + 1;
+	return is_deeply($pg_rows, $my_rows, $label);
 }
 
 # ---------------------------------------------------------------------------

@@ -33,13 +33,6 @@ sub pg
 	return $node->safe_psql('postgres', $sql);
 }
 
-sub matches
-{
-	my ($table, $label) = @_;
-	my ($pg_rows, $my_rows) = compare_table($node, $maria, $table);
-	is_deeply($pg_rows, $my_rows, $label);
-}
-
 $maria->sql(
 	q{CREATE DATABASE d;
 	  CREATE TABLE d.t (id int PRIMARY KEY, v int, s varchar(40), n int NULL);
@@ -66,13 +59,13 @@ $maria->sql(
 	  UPDATE d.two SET v = -v WHERE a < 25;
 	  DELETE FROM d.two WHERE a = 49;});
 ok(wait_caught_up($node, $maria), 'caught up after multi-row updates and deletes');
-matches('d.t',   'd.t matches after batched updates and deletes');
-matches('d.two', 'd.two (two-column key) matches');
+table_matches($node, $maria, 'd.t',   'd.t matches after batched updates and deletes');
+table_matches($node, $maria, 'd.two', 'd.two (two-column key) matches');
 
 # --- keys that change: one by one ---------------------------------------------
 $maria->sql(q{UPDATE d.t SET id = id + 10000 WHERE id <= 1000});
 ok(wait_caught_up($node, $maria), 'caught up after key changes');
-matches('d.t', 'd.t matches after an UPDATE of its keys');
+table_matches($node, $maria, 'd.t', 'd.t matches after an UPDATE of its keys');
 
 # --- a row PostgreSQL lacks: the error names it ---------------------------------
 my (undef, $good_pos) = $maria->master_status;
@@ -92,7 +85,7 @@ pg(q{INSERT INTO d.t VALUES (2500, 0, 'row 2500!', 1)});
 stop_channel($node);
 start_channel($node);
 ok(wait_caught_up($node, $maria), 'caught up after the repair');
-matches('d.t', 'd.t matches after the repair');
+table_matches($node, $maria, 'd.t', 'd.t matches after the repair');
 
 $node->stop;
 $maria->stop;

@@ -32,13 +32,6 @@ sub pg
 	return $node->safe_psql('postgres', $sql);
 }
 
-sub matches
-{
-	my ($table, $label) = @_;
-	my ($pg_rows, $my_rows) = compare_table($node, $maria, $table);
-	is_deeply($pg_rows, $my_rows, $label);
-}
-
 # plain: written directly.  trig: has a trigger, so statements write it.
 # gen: a stored generated column in PostgreSQL only, likewise.
 $maria->sql(
@@ -89,9 +82,9 @@ $maria->sql(
 	  UPDATE d.gen SET k = k + 100 WHERE id <= 10;
 	  COMMIT;});
 ok(wait_caught_up($node, $maria), 'caught up after the mixed transaction');
-matches('d.plain', 'd.plain matches');
-matches('d.trig',  'd.trig (with a trigger) matches');
-matches('d.gen',   'd.gen matches');
+table_matches($node, $maria, 'd.plain', 'd.plain matches');
+table_matches($node, $maria, 'd.trig',  'd.trig (with a trigger) matches');
+table_matches($node, $maria, 'd.gen',   'd.gen matches');
 is(pg(q{SELECT string_agg(op || ' ' || n, ', ' ORDER BY op)
 		FROM (SELECT op, count(*) AS n FROM d.audit GROUP BY op) a}),
 	'DELETE 10, INSERT 50, UPDATE 20',
@@ -112,9 +105,53 @@ $maria->sql(
 	  UPDATE d.plain SET s = 'minimal' WHERE id = 10;
 	  DELETE FROM d.plain WHERE id = 11;});
 ok(wait_caught_up($node, $maria), 'caught up after MINIMAL row images');
-matches('d.plain', 'd.plain matches after MINIMAL images');
+table_matches($node, $maria, 'd.plain', 'd.plain matches after MINIMAL images');
 is(pg(q{SELECT k || '|' || coalesce(s, 'null') FROM d.plain WHERE id = 6001}),
 	'7|null', 'an INSERT without k gets the default 7');
+
+# --- many small transactions in one PostgreSQL transaction ---------------------
+# With the channel stopped, the transactions wait in the binlog and are
+# then applied in groups, where a table's row writer serves one source
+# transaction after the other: across a schema change, which must end it,
+# and savepoints, whose subtransactions it must not outlive.
+stop_channel($node);
+my $batch = '';
+foreach my $i (1 .. 60)
+{
+	$batch .= "INSERT INTO d.plain (id, k, s) VALUES (10000 + $i, $i, 'g$i');
+";
+	$batch .= "UPDATE d.plain SET k = k + 1 WHERE id = 10000 + $i - 1;
+"
+	  if $i > 1;
+}
+$maria->sql($batch);
+$maria->sql(q{ALTER TABLE d.plain ADD COLUMN extra int DEFAULT 5});
+$batch = '';
+foreach my $i (61 .. 120)
+{
+	$batch .= "INSERT INTO d.plain (id, k, extra) VALUES (10000 + $i, $i, $i);
+";
+	$batch .= "DELETE FROM d.plain WHERE id = 10000 + $i - 60;
+";
+}
+$maria->sql($batch);
+$maria->sql(
+	q{BEGIN;
+	  UPDATE d.plain SET extra = -1 WHERE id BETWEEN 10061 AND 10070;
+	  SAVEPOINT a;
+	  UPDATE d.plain SET extra = -2 WHERE id BETWEEN 10071 AND 10080;
+	  ROLLBACK TO SAVEPOINT a;
+	  UPDATE d.plain SET extra = -3 WHERE id BETWEEN 10081 AND 10090;
+	  SAVEPOINT b;
+	  INSERT INTO d.plain (id, k) VALUES (10500, 1);
+	  RELEASE SAVEPOINT b;
+	  UPDATE d.plain SET k = 4242 WHERE id = 10500;
+	  COMMIT;
+	  INSERT INTO d.plain (id, k) VALUES (10501, 2);});
+start_channel($node);
+ok(wait_caught_up($node, $maria),
+	'caught up after grouped transactions, a schema change and savepoints');
+table_matches($node, $maria, 'd.plain', 'd.plain matches after them');
 
 # --- a row PostgreSQL refuses: stopped before it, nothing half applied ---------
 pg(q{ALTER TABLE d.plain ADD CONSTRAINT k_small CHECK (k < 1000000)});
@@ -135,7 +172,7 @@ pg(q{ALTER TABLE d.plain DROP CONSTRAINT k_small});
 stop_channel($node);
 start_channel($node);
 ok(wait_caught_up($node, $maria), 'caught up once the constraint is dropped');
-matches('d.plain', 'd.plain matches, the refused transaction included');
+table_matches($node, $maria, 'd.plain', 'd.plain matches, the refused transaction included');
 
 pg(q{CREATE UNIQUE INDEX plain_s ON d.plain (s)});
 ($good_pos) = ($maria->master_status)[1];
@@ -149,7 +186,7 @@ pg(q{DROP INDEX d.plain_s});
 stop_channel($node);
 start_channel($node);
 ok(wait_caught_up($node, $maria), 'caught up once the index is dropped');
-matches('d.plain', 'd.plain matches, the duplicate included');
+table_matches($node, $maria, 'd.plain', 'd.plain matches, the duplicate included');
 
 # A column of PostgreSQL's own that is NOT NULL without a default: an
 # INSERT from the source leaves it NULL, which must be refused.
