@@ -2700,18 +2700,21 @@ handle_gtid(Applier *applier, const BinlogEvent *ev)
 }
 
 /*
- * Apply one binlog event.  Errors are raised with ereport, with a context
+ * Apply one binlog event; its checksum is checked unless the reader did
+ * (checksum_verified).  Errors are raised with ereport, with a context
  * line naming the event and its position.
  */
 static void
-apply_event(Applier *applier, const uint8 *data, size_t len)
+apply_event(Applier *applier, const uint8 *data, size_t len,
+			bool checksum_verified)
 {
 	BinlogEvent ev;
 	BinlogError err;
 	ErrorContextCallback errcallback;
 	MemoryContext oldcxt;
 
-	if (!binlog_frame_event(&applier->format, data, len, true, &ev, &err))
+	if (!binlog_frame_event(&applier->format, data, len, !checksum_verified,
+							&ev, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("could not decode binlog event after %s:" UINT64_FORMAT ": %s",
@@ -2764,7 +2767,7 @@ apply_kept_events(Applier *applier, const char *data, int start, int end)
 
 		memcpy(&n, data + pos, sizeof(n));
 		pos += sizeof(n);
-		apply_event(applier, (const uint8 *) data + pos, n);
+		apply_event(applier, (const uint8 *) data + pos, n, false);
 		pos += n;
 	}
 }
@@ -2826,13 +2829,14 @@ apply_group_again(Applier *applier, ErrorData *edata)
  * with a context line naming the event and its position.
  */
 void
-applier_handle_event(Applier *applier, const uint8 *data, size_t len)
+applier_handle_event(Applier *applier, const uint8 *data, size_t len,
+					 bool checksum_verified)
 {
 	MemoryContext caller = CurrentMemoryContext;
 
 	if (applier->more_waiting == NULL || applier->ungrouped)
 	{
-		apply_event(applier, data, len);
+		apply_event(applier, data, len, checksum_verified);
 		return;
 	}
 
@@ -2854,7 +2858,7 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 		{
 			applier->ungrouped = true;
 			forget_group_events(applier);
-			apply_event(applier, data, len);
+			apply_event(applier, data, len, checksum_verified);
 			return;
 		}
 		else
@@ -2866,13 +2870,13 @@ applier_handle_event(Applier *applier, const uint8 *data, size_t len)
 
 	if (applier->group_transactions == 0)
 	{
-		apply_event(applier, data, len);
+		apply_event(applier, data, len, checksum_verified);
 		return;
 	}
 
 	PG_TRY();
 	{
-		apply_event(applier, data, len);
+		apply_event(applier, data, len, checksum_verified);
 	}
 	PG_CATCH();
 	{

@@ -42,7 +42,7 @@ extern void applier_start_stream(Applier *applier, int checksum_alg,
 								 const char *gtid_start);
 extern const char *applier_gtid_executed(Applier *applier);
 extern void applier_handle_event(Applier *applier, const uint8 *data,
-								 size_t len);
+								 size_t len, bool checksum_verified);
 extern bool applier_in_transaction(Applier *applier);
 extern void applier_set_options(Applier *applier, bool idempotent,
 								bool (*should_stop) (void));

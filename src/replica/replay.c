@@ -135,7 +135,7 @@ replay_file(ReplayTask *task)
 				ev.header.type != BINLOG_FORMAT_DESCRIPTION_EVENT)
 				continue;
 
-			applier_handle_event(applier, ev.data, ev.header.event_size);
+			applier_handle_event(applier, ev.data, ev.header.event_size, false);
 		}
 
 		if (applier_in_transaction(applier))

@@ -374,7 +374,8 @@ stream(Applier *applier, Producer *producer, const SourceConfig *source,
 				break;
 
 			case SOURCE_MSG_EVENT:
-				applier_handle_event(applier, msg->data, msg->len);
+				applier_handle_event(applier, msg->data, msg->len,
+									 msg->checksum_verified);
 				break;
 
 			case SOURCE_MSG_ERROR:

@@ -874,6 +874,33 @@ done:
 }
 
 /*
+ * Check a binlog event's checksum on this thread, so that the applier,
+ * the busier of the two, need not: every byte of the stream is checked.
+ * format follows the stream's format description events as the applier's
+ * does.  False when the event carries no checksum or fails the check; the
+ * applier then checks it itself, and reports a failure with the event's
+ * position.
+ */
+static bool
+verify_checksum(BinlogFormat *format, const uint8_t *data, size_t len)
+{
+	BinlogEvent ev;
+	BinlogError err;
+
+	if (!binlog_frame_event(format, data, len, true, &ev, &err))
+		return false;
+
+	/* A format description event describes itself, and what follows. */
+	if (ev.header.type == BINLOG_FORMAT_DESCRIPTION_EVENT &&
+		!binlog_decode_format_description(&ev, format, &err))
+	{
+		binlog_format_init(format, BINLOG_CHECKSUM_UNDEFINED);
+		return false;
+	}
+	return format->checksum_alg == BINLOG_CHECKSUM_CRC32;
+}
+
+/*
  * The binlog streamer's body: check the source, request the binlog, then
  * queue events until the connection ends or a stop is requested.  It
  * never ends well, so it always returns false.
@@ -884,6 +911,7 @@ stream_binlog(Producer *producer, MYSQL *mysql, char *err, size_t errlen,
 {
 	const SourceConfig *config = &producer->config;
 	SourceMessage *connected = NULL;
+	BinlogFormat format;
 	char		sql[128];
 	char		connected_file[512];
 	uint64_t	connected_pos = 0;
@@ -984,6 +1012,7 @@ requested:
 	snprintf(connected_file, sizeof(connected_file), "%s",
 			 connected->log_file);
 	connected_pos = connected->log_pos;
+	binlog_format_init(&format, (BinlogChecksumAlg) connected->checksum_alg);
 	if (!producer_push(producer, connected, false))
 		goto done;
 	connected = NULL;
@@ -1050,6 +1079,8 @@ requested:
 			break;
 		}
 		memcpy(msg->data, packet + 1, len - 1);
+		msg->checksum_verified = verify_checksum(&format, msg->data,
+												 msg->len);
 		if (!producer_push(producer, msg, true))
 			break;
 	}

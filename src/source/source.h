@@ -90,6 +90,9 @@ typedef struct SourceMessage
 	char		server_version[64];
 	bool		is_mariadb;
 
+	/* SOURCE_MSG_EVENT: the reader has checked the event's checksum */
+	bool		checksum_verified;
+
 	/* SOURCE_MSG_TABLE: columns and estimated rows; SOURCE_MSG_ROWS and
 	 * SOURCE_MSG_TABLE_END: rows */
 	int			ncolumns;
