@@ -12,6 +12,9 @@
 #   $proxy->blackhole;   # connections stay open, nothing is forwarded
 #   $proxy->restore;     # held connections are closed, new ones forwarded
 #   $proxy->accepted;    # connections accepted so far
+#   $proxy->corrupt('abc', 'abd');
+#                        # in the next data from the server that holds
+#                        # 'abc', make it 'abd' (same length), once
 #   $proxy->stop;
 #
 # The proxy runs in a child process with a single select loop.  The test
@@ -117,6 +120,17 @@ sub restore { $_[0]->_command('restore'); return; }
 # connections are accepted and held without ever being forwarded.
 sub blackhole { $_[0]->_command('blackhole'); return; }
 
+# Change bytes once in what the server sends: the first $from (on one
+# read) becomes $to, of the same length.
+sub corrupt
+{
+	my ($self, $from, $to) = @_;
+	croak 'corrupt wants two strings of the same length'
+	  unless length($from) == length($to) && length($from) > 0;
+	$self->_command('corrupt ' . unpack('H*', $from) . ' ' . unpack('H*', $to));
+	return;
+}
+
 # Connections accepted since the proxy started.
 sub accepted
 {
@@ -213,6 +227,7 @@ sub _child_main
 	my $mode     = 'forward';    # forward, cut, blackhole
 	my $accepted = 0;
 	my $cmd_buf  = '';
+	my ($corrupt_from, $corrupt_to);    # bytes to change once, from the server
 
 	# Connections by file number: { sock, peer (fileno or undef), out (bytes
 	# waiting to be written to sock), eof (peer has ended: shut down the
@@ -290,6 +305,11 @@ sub _child_main
 					$mode = 'forward';
 					print $reply "ok\n";
 				}
+				elsif ($c =~ /^corrupt ([0-9a-f]+) ([0-9a-f]+)$/)
+				{
+					($corrupt_from, $corrupt_to) = (pack('H*', $1), pack('H*', $2));
+					print $reply "ok\n";
+				}
 				elsif ($c eq 'accepted')
 				{
 					print $reply "ok $accepted\n";
@@ -335,7 +355,8 @@ sub _child_main
 				}
 				_nonblocking($up);
 				my $ufd = fileno($up);
-				$conn{$ufd} = { sock => $up, peer => $cfd, out => '' };
+				$conn{$ufd} =
+				  { sock => $up, peer => $cfd, out => '', upstream => 1 };
 				$conn{$cfd}{peer} = $ufd;
 			}
 		}
@@ -364,6 +385,15 @@ sub _child_main
 			}
 			else
 			{
+				if (defined $corrupt_from && $c->{upstream})
+				{
+					my $at = index($buf, $corrupt_from);
+					if ($at >= 0)
+					{
+						substr($buf, $at, length $corrupt_from) = $corrupt_to;
+						undef $corrupt_from;
+					}
+				}
 				$peer->{out} .= $buf;
 			}
 		}
