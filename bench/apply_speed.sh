@@ -18,7 +18,7 @@
 #      medians are compared.  Before every timed step the servers write
 #      out their dirty pages (InnoDB's buffer pools, a checkpoint, the
 #      kernel's page cache), so that no step pays for the one before.
-#   2. one 2,000,000-row INSERT ... SELECT transaction into bench.big, and
+#   2. one 4,000,000-row INSERT ... SELECT transaction into bench.big, and
 #      200 transactions each updating 5,000 rows of it: written while both
 #      replicas are stopped, then applied by each; COPY of bench.big.
 #   3. steady state: 5,000, 20,000 and 50,000 row changes per second for
@@ -57,10 +57,10 @@ source "$BENCH_ROOT/test/setup.sh"
 source "$BENCH_ROOT/bench/lib.sh"
 
 if [ "${QUICK:-0}" = 1 ]; then
-	TABLE_SIZE=100000 EVENTS=2000 BIG_ROWS=200000 UPD_TXNS=20 STEADY_SECS=5
+	TABLE_SIZE=100000 EVENTS=2000 BIG_ROWS=400000 UPD_TXNS=20 STEADY_SECS=5
 	RUNS=${RUNS:-1}
 else
-	TABLE_SIZE=1000000 EVENTS=20000 BIG_ROWS=2000000 UPD_TXNS=200 STEADY_SECS=30
+	TABLE_SIZE=1000000 EVENTS=20000 BIG_ROWS=4000000 UPD_TXNS=200 STEADY_SECS=30
 	RUNS=${RUNS:-3}
 fi
 UPD_ROWS=5000            # rows per update transaction
