@@ -107,7 +107,7 @@ row_writer_begin(Oid relid, const TargetColumn *columns, int ncols,
 	RangeTblEntry *rte;
 	int			natts;
 
-	/* The applier's own transaction already holds this lock. */
+	/* The lock an INSERT takes, kept until the transaction ends. */
 	rel = table_open(relid, RowExclusiveLock);
 	if (!writer_usable(rel))
 	{
@@ -155,8 +155,8 @@ row_writer_resume(RowWriter *w, const BinlogTableMap *map)
 	w->map = map;
 
 	/*
-	 * Changes of earlier events are visible to this one's statements, and
-	 * defaults and index expressions may run queries.
+	 * This event's changes come after those of earlier ones (a command id
+	 * of their own), and defaults and index expressions may run queries.
 	 */
 	w->estate->es_output_cid = GetCurrentCommandId(true);
 	PushActiveSnapshot(GetTransactionSnapshot());
