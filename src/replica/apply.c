@@ -1809,6 +1809,38 @@ keep_sequence_ahead(TargetTable *target, const BinlogValue *value)
 	target->sequence_ahead = ahead;
 }
 
+/*
+ * Decode the next row of a rows event into before (and after, for an
+ * UPDATE); false at the end of the event.  A damaged row image is an
+ * error.
+ */
+static bool
+next_row(BinlogRowsCursor *cursor, BinlogValue *before, BinlogValue *after)
+{
+	BinlogError err;
+
+	err.message[0] = '\0';
+	if (binlog_rows_next(cursor, before, after, &err))
+		return true;
+	if (err.message[0] != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("could not decode row image: %s", err.message)));
+	return false;
+}
+
+/* An UPDATE or DELETE must name its row by the whole primary key. */
+static void
+require_key_columns(TargetTable *target, const BinlogValue *before)
+{
+	for (int k = 0; k < target->nkeys; k++)
+		if (before[target->key_columns[k]].kind == BINLOG_VALUE_ABSENT)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("before image lacks primary key column \"%s\"",
+							target->columns[target->key_columns[k]].attname)));
+}
+
 /* The error for an UPDATE or DELETE whose row is not there. */
 static void
 report_missing_row(TargetTable *target, BinlogRowsKind kind,
@@ -1871,17 +1903,9 @@ apply_row(Applier *applier, TargetTable *target, const BinlogTableMap *map,
 	{
 		if (target->nkeys > 0)
 		{
+			require_key_columns(target, before);
 			for (int k = 0; k < target->nkeys; k++)
-			{
-				int			col = target->key_columns[k];
-
-				if (before[col].kind == BINLOG_VALUE_ABSENT)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_EXCEPTION),
-							 errmsg("before image lacks primary key column \"%s\"",
-									target->columns[col].attname)));
-				where[col] = true;
-			}
+				where[target->key_columns[k]] = true;
 		}
 		else
 			for (int col = 0; col < ncols; col++)
@@ -1966,7 +1990,6 @@ apply_insert_batch(Applier *applier, TargetTable *target,
 	bool	  **nulls;
 	Datum	   *params;
 	SPIPlanPtr	plan;
-	BinlogError err;
 	int			rc;
 
 	for (int col = 0; col < ncols && col < rows->ncols; col++)
@@ -1992,17 +2015,8 @@ apply_insert_batch(Applier *applier, TargetTable *target,
 	}
 
 	/* Convert every row, column by column. */
-	for (;;)
+	while (next_row(cursor, image, NULL))
 	{
-		err.message[0] = '\0';
-		if (!binlog_rows_next(cursor, image, NULL, &err))
-		{
-			if (err.message[0] != '\0')
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("could not decode row image: %s", err.message)));
-			break;
-		}
 		if (nrows == cap)
 		{
 			cap *= 2;
@@ -2300,7 +2314,6 @@ apply_keyed_rows(Applier *applier, TargetTable *target,
 	int			ncols = map->ncols;
 	BinlogValue *before = palloc(sizeof(BinlogValue) * ncols * KEYED_BATCH_MAX);
 	BinlogValue *after = palloc(sizeof(BinlogValue) * ncols * KEYED_BATCH_MAX);
-	BinlogError err;
 	bool		more = true;
 
 	while (more)
@@ -2310,15 +2323,8 @@ apply_keyed_rows(Applier *applier, TargetTable *target,
 		/* a batch of rows, decoded */
 		while (n < KEYED_BATCH_MAX)
 		{
-			err.message[0] = '\0';
-			if (!binlog_rows_next(cursor, &before[n * ncols],
-								  &after[n * ncols], &err))
+			if (!next_row(cursor, &before[n * ncols], &after[n * ncols]))
 			{
-				if (err.message[0] != '\0')
-					ereport(ERROR,
-							(errcode(ERRCODE_DATA_CORRUPTED),
-							 errmsg("could not decode row image: %s",
-									err.message)));
 				more = false;
 				break;
 			}
@@ -2347,40 +2353,21 @@ apply_keyed_rows(Applier *applier, TargetTable *target,
  */
 static void
 apply_rows_direct(Applier *applier, TargetTable *target,
-				  const BinlogTableMap *map, const BinlogRowsEvent *rows,
-				  BinlogRowsCursor *cursor, RowWriter *writer)
+				  const BinlogRowsEvent *rows, BinlogRowsCursor *cursor,
+				  RowWriter *writer, BinlogValue *before, BinlogValue *after)
 {
-	int			ncols = target->ncols;
-	BinlogValue *before = palloc(sizeof(BinlogValue) * ncols);
-	BinlogValue *after = palloc(sizeof(BinlogValue) * ncols);
-	bool	   *where = palloc0(sizeof(bool) * ncols);
+	bool	   *where = palloc0(sizeof(bool) * target->ncols);
 	int			seqcol = target->sequence_column;
-	BinlogError err;
 
 	for (int k = 0; k < target->nkeys; k++)
 		where[target->key_columns[k]] = true;
 
-	for (;;)
+	while (next_row(cursor, before, after))
 	{
 		bool		found = true;
 
-		err.message[0] = '\0';
-		if (!binlog_rows_next(cursor, before, after, &err))
-		{
-			if (err.message[0] != '\0')
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("could not decode row image: %s", err.message)));
-			break;
-		}
-
-		for (int k = 0; rows->kind != BINLOG_ROWS_INSERT && k < target->nkeys;
-			 k++)
-			if (before[target->key_columns[k]].kind == BINLOG_VALUE_ABSENT)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("before image lacks primary key column \"%s\"",
-								target->columns[target->key_columns[k]].attname)));
+		if (rows->kind != BINLOG_ROWS_INSERT)
+			require_key_columns(target, before);
 
 		switch (rows->kind)
 		{
@@ -2462,8 +2449,8 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 
 		if (writer != NULL)
 		{
-			apply_rows_direct(applier, target, entry->map, &rows, &cursor,
-							  writer);
+			apply_rows_direct(applier, target, &rows, &cursor, writer,
+							  before, after);
 			row_writer_pause(writer);
 			applier->current_table = NULL;
 			return;
@@ -2483,17 +2470,8 @@ apply_rows_event(Applier *applier, const BinlogEvent *ev)
 		applier->current_table = NULL;
 		return;
 	}
-	for (;;)
+	while (next_row(&cursor, before, after))
 	{
-		err.message[0] = '\0';
-		if (!binlog_rows_next(&cursor, before, after, &err))
-		{
-			if (err.message[0] != '\0')
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("could not decode row image: %s", err.message)));
-			break;
-		}
 		apply_row(applier, target, entry->map, rows.kind, before, after);
 
 		/*
